@@ -1,0 +1,37 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/** What a verb may touch of the process: passed in so tests can drive verbs in-process. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Fires when the process is asked to stop (SIGTERM/SIGINT); long-running verbs listen to it. */
+  shutdown: AbortSignal;
+}
+
+/** A verb: parses its own flags, calls the core, returns the exit code (0 ok, 1 failure, 2 usage). */
+export type Verb = (args: string[], io: Io) => Promise<number>;
+
+/** Wrong usage (unknown flag, missing argument): exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** `node:util` parseArgs with its errors turned into UsageError. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = true,
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** One JSON document on stdout, nothing else there. */
+export function printJson(io: Io, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,54 @@
+import { ROTA_VERSION } from '../version.js';
+import type { Io, Verb } from './io.js';
+import { UsageError } from './io.js';
+
+/** Each verb lives in its own file and is loaded only when asked for. */
+export const verbs: Record<string, () => Promise<{ run: Verb }>> = {
+  demo: () => import('./demo.js'),
+};
+
+const usage = `rota ${ROTA_VERSION} — starts and ends contact-centre agents' shifts by itself
+
+usage: rota <command> [options]
+
+  check [FILE]                      validate a roster; print errors and DST warnings
+  plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]
+                                    show the sessions and actions a roster yields
+  sync [FILE] [--dry-run]           reconcile the queue with the roster once
+  worker                            run workers until SIGTERM/SIGINT
+  scheduler                         sync at start, on an interval and when the roster changes
+  run                               scheduler and worker in one process
+  simulator [--port N] [--agents FILE]
+                                    run the CloudAgent simulator alone
+  demo                              the whole system on one machine with no setup
+
+See README.md for the roster format and configuration.
+`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
+    io.stdout(usage);
+    return verb === undefined ? 2 : 0;
+  }
+  if (verb === '--version' || verb === 'version') {
+    io.stdout(`${ROTA_VERSION}\n`);
+    return 0;
+  }
+  const load = verbs[verb];
+  if (!load) {
+    io.stderr(`rota: unknown command "${verb}"\n\n${usage}`);
+    return 2;
+  }
+  try {
+    const { run } = await load();
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`rota ${verb}: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`rota ${verb}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

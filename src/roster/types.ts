@@ -1,0 +1,127 @@
+/**
+ * The roster engine's vocabulary. `parseRoster` turns YAML text into a `Roster` (validated and
+ * normalised, every shift with its place in the file); `expandRoster` turns a `Roster` and a window
+ * into `Session`s. Everything here is plain data: epoch milliseconds for instants, ISO dates
+ * (`YYYY-MM-DD`) for local calendar days, IANA names for zones.
+ */
+
+export type AgentId = string & { readonly brand: 'AgentId' };
+
+/** Where something stands in the roster file: what a person needs to find and fix it. */
+export interface Place {
+  file: string;
+  /** 1-based; 0 when the problem is the file as a whole. */
+  line: number;
+  /** 1-based; 0 when the problem is the file as a whole. */
+  column: number;
+  /** YAML path like `agents[3].shifts[0].end`; empty for the whole file. */
+  path: string;
+}
+
+/** A problem a user can cause, reported with its place. Warnings do not stop a roster from applying. */
+export interface RosterIssue extends Place {
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** A wall-clock time of day in the agent's zone. */
+export interface LocalTime {
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** ISO calendar date `YYYY-MM-DD`, local to whichever zone it is read in. */
+export type IsoDate = string;
+
+/** Luxon weekday numbers: 1 = Monday … 7 = Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+interface ShiftBase {
+  /** Place of the shift entry in the file (for warnings such as DST moves). */
+  place: Place;
+}
+
+/** A weekly pattern: on these weekdays, from `start` to `end` (end <= start: ends the next day). */
+export interface WeeklyShift extends ShiftBase {
+  kind: 'weekly';
+  days: Weekday[];
+  start: LocalTime;
+  end: LocalTime;
+  from?: IsoDate;
+  until?: IsoDate;
+}
+
+/** A one-off shift on one date. */
+export interface DateShift extends ShiftBase {
+  kind: 'date';
+  date: IsoDate;
+  start: LocalTime;
+  end: LocalTime;
+}
+
+/** Start instants by a 5-field cron expression evaluated in the agent's zone, each lasting `durationMs`. */
+export interface CronShift extends ShiftBase {
+  kind: 'cron';
+  cron: string;
+  durationMs: number;
+  from?: IsoDate;
+  until?: IsoDate;
+}
+
+export type Shift = WeeklyShift | DateShift | CronShift;
+
+export interface LeaveRange {
+  from: IsoDate;
+  to: IsoDate;
+  reason?: string;
+}
+
+export interface Holiday {
+  date: IsoDate;
+  name?: string;
+}
+
+export interface Team {
+  name: string;
+  shifts: Shift[];
+}
+
+export interface Agent {
+  id: AgentId;
+  phone: string;
+  team?: string;
+  /** The agent's own zone, or the roster's. Always set after parsing. */
+  timezone: string;
+  /** The agent's own shifts only; the team's shifts are in `Roster.teams`. */
+  shifts: Shift[];
+  off: LeaveRange[];
+  place: Place;
+}
+
+export interface Roster {
+  version: 1;
+  file: string;
+  timezone: string;
+  holidays: Holiday[];
+  teams: Record<string, Team>;
+  agents: Agent[];
+}
+
+/**
+ * One agent's continuous time on shift: touching or overlapping shift instances merged.
+ * `start` inclusive, `end` exclusive, epoch ms. One login at `start`, one logout at `end`.
+ */
+export interface Session {
+  agentId: AgentId;
+  phone: string;
+  zone: string;
+  start: number;
+  end: number;
+}
+
+/** A half-open window of instants `[from, to)`, epoch ms. */
+export interface Window {
+  from: number;
+  to: number;
+}

@@ -1,0 +1,20 @@
+import type { Io } from '../../src/cli/io.js';
+
+/** An Io that records what a verb prints, for driving verbs in-process. */
+export function captureIo(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()) {
+  let out = '';
+  let err = '';
+  const controller = new AbortController();
+  const io: Io = {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    env,
+    cwd,
+    shutdown: controller.signal,
+  };
+  return { io, out: () => out, err: () => err, stop: () => controller.abort() };
+}
