@@ -4,7 +4,14 @@ import { UsageError } from './io.js';
 
 /** Each verb lives in its own file and is loaded only when asked for. */
 export const verbs: Record<string, () => Promise<{ run: Verb }>> = {
+  check: () => import('./check.js'),
   demo: () => import('./demo.js'),
+  plan: () => import('./plan.js'),
+  run: () => import('./run.js'),
+  scheduler: () => import('./scheduler.js'),
+  simulator: () => import('./simulator.js'),
+  sync: () => import('./sync.js'),
+  worker: () => import('./worker.js'),
 };
 
 const usage = `rota ${ROTA_VERSION} — starts and ends contact-centre agents' shifts by itself
@@ -18,7 +25,7 @@ usage: rota <command> [options]
   worker                            run workers until SIGTERM/SIGINT
   scheduler                         sync at start, on an interval and when the roster changes
   run                               scheduler and worker in one process
-  simulator [--port N] [--agents FILE]
+  simulator [--port N] [--host H] [--agents FILE]
                                     run the CloudAgent simulator alone
   demo                              the whole system on one machine with no setup
 

@@ -1,0 +1,169 @@
+import { expandRoster } from '../roster/expand.js';
+import { localDaysWindow, localToday, ZoneClocks } from '../roster/expand-zone.js';
+import { sessionActions } from '../roster/sessions.js';
+import type { RosterIssue, Session } from '../roster/types.js';
+import { nameFile, printIssues, readRosterFile, rosterArgument } from './check.js';
+import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+
+const DEFAULT_DAYS = 7;
+const MAX_DAYS = 366;
+
+function readFrom(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const date = match
+    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+    : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== text) {
+    throw new UsageError(
+      `--from "${text}" is not a date; give one like 2026-12-01 (YYYY-MM-DD, in the roster's zone)`,
+    );
+  }
+  return text;
+}
+
+function readDays(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_DAYS;
+  const days = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(days >= 1 && days <= MAX_DAYS)) {
+    throw new UsageError(
+      `--days "${text}" is not a number of days; give a whole number from 1 to ${MAX_DAYS}`,
+    );
+  }
+  return days;
+}
+
+/** `8h`, `8h30m`, `45m`, `1h0m30s`. */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  if (s !== 0) return `${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${s}s`;
+  if (m !== 0) return `${h > 0 ? `${h}h` : ''}${m}m`;
+  return `${h}h`;
+}
+
+/** Columns padded to their widest cell, two spaces apart. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, i) =>
+    rows.reduce((widest, row) => Math.max(widest, (row[i] ?? '').length), title.length),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].map((text) => `${text}\n`).join('');
+}
+
+/** `2026-12-01 09:00 +05:30` from an ISO string with offset. */
+const readable = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} ${iso.slice(-6)}`;
+/** `2026-12-01 03:30Z`. */
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
+
+/** `rota plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]`: the sessions and actions a roster yields. */
+export const run: Verb = async (args, io) => {
+  const { values, positionals } = parseFlags(args, {
+    from: { type: 'string' },
+    days: { type: 'string' },
+    agent: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const file = rosterArgument(positionals);
+  const from = readFrom(values.from);
+  const days = readDays(values.days);
+  const { shown, roster, issues: parsed } = await readRosterFile(file, io);
+  if (!roster) {
+    printIssues(io, parsed);
+    return 1;
+  }
+  if (values.agent !== undefined && !roster.agents.some((agent) => agent.id === values.agent)) {
+    throw new UsageError(`--agent "${values.agent}": ${shown} has no agent with that ID`);
+  }
+  const first = from ?? localToday(roster.timezone, Date.now());
+  const window = localDaysWindow(roster.timezone, first, days);
+  const expanded = expandRoster(roster, window);
+  const issues: RosterIssue[] = [...parsed, ...nameFile(expanded.issues, roster.file, shown)];
+  if (issues.some((issue) => issue.severity === 'error')) {
+    printIssues(io, issues);
+    return 1;
+  }
+  const picked = (session: Session) => values.agent === undefined || session.agentId === values.agent;
+  const sessions = expanded.sessions.filter(picked);
+  const actions = sessionActions(sessions, window);
+  const clocks = new ZoneClocks();
+  const iso = (zone: string, ms: number) => clocks.get(zone).iso(ms);
+
+  if (values.json) {
+    printJson(io, {
+      file: shown,
+      window: {
+        zone: roster.timezone,
+        from: iso(roster.timezone, window.from),
+        fromMs: window.from,
+        to: iso(roster.timezone, window.to),
+        toMs: window.to,
+      },
+      sessions: sessions.map(({ agentId, phone, zone, start, end }) => ({
+        agentId,
+        phone,
+        zone,
+        start: iso(zone, start),
+        startMs: start,
+        end: iso(zone, end),
+        endMs: end,
+        durationMs: end - start,
+      })),
+      actions: actions.map(({ kind, agentId, phone, zone, at }) => ({
+        action: kind,
+        agentId,
+        phone,
+        zone,
+        at: iso(zone, at),
+        atMs: at,
+      })),
+      warnings: issues,
+    });
+    return 0;
+  }
+
+  printIssues(io, issues);
+  const to = iso(roster.timezone, window.to - 1);
+  io.stdout(
+    `${shown}: ${first} to ${to.slice(0, 10)} (${days} day${days === 1 ? '' : 's'}, ${roster.timezone})` +
+      `${values.agent === undefined ? '' : `, agent ${values.agent}`}\n\n`,
+  );
+  io.stdout(`${sessions.length} session${sessions.length === 1 ? '' : 's'}\n`);
+  if (sessions.length > 0) {
+    io.stdout(
+      table(
+        ['agent', 'phone', 'zone', 'start', 'end', 'start (UTC)', 'end (UTC)', 'duration'],
+        sessions.map(({ agentId, phone, zone, start, end }) => [
+          agentId,
+          phone,
+          zone,
+          readable(iso(zone, start)),
+          readable(iso(zone, end)),
+          utc(start),
+          utc(end),
+          duration(end - start),
+        ]),
+      ),
+    );
+  }
+  io.stdout(`\n${actions.length} action${actions.length === 1 ? '' : 's'}\n`);
+  if (actions.length > 0) {
+    io.stdout(
+      table(
+        ['at (UTC)', 'at (agent zone)', 'action', 'agent', 'phone'],
+        actions.map(({ kind, agentId, phone, zone, at }) => [
+          utc(at),
+          readable(iso(zone, at)),
+          kind,
+          agentId,
+          phone,
+        ]),
+      ),
+    );
+  }
+  return 0;
+};

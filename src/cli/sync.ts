@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { syncOnce } from '../queue/sync.js';
+import { openRuntime } from '../runtime.js';
+import { nameFile, printIssues, rosterArgument } from './check.js';
+import { parseFlags, printJson, type Verb } from './io.js';
+
+/** `rota sync [FILE] [--dry-run] [--json]`: reconcile the queue with the roster once. */
+export const run: Verb = async (args, io) => {
+  const { values, positionals } = parseFlags(args, {
+    'dry-run': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  const runtime = await openRuntime(io.env, io.cwd);
+  try {
+    const shown = rosterArgument(positionals) ?? runtime.config.ROTA_ROSTER;
+    const file = resolve(io.cwd, shown);
+    const result = await syncOnce({
+      queue: runtime.queue,
+      store: runtime.store,
+      file,
+      now: Date.now(),
+      horizonMs: runtime.config.ROTA_HORIZON,
+      dryRun: values['dry-run'],
+    });
+    if (!result.ok) {
+      const { errors } = printIssues(io, nameFile(result.issues, file, shown));
+      io.stderr(`${shown}: ${errors} error(s); nothing was changed\n`);
+      return 1;
+    }
+    printIssues(io, nameFile(result.warnings, file, shown));
+    if (values.json) {
+      const { ok: _ok, warnings, ...counts } = result;
+      printJson(io, { ...counts, dryRun: values['dry-run'], warnings: warnings.length });
+    } else {
+      const verb = values['dry-run'] ? 'would be ' : '';
+      io.stdout(
+        `${shown} (revision ${result.revision}, ${result.sessions} sessions): ${verb}added ${result.added}, ` +
+          `${verb}removed ${result.removed}, unchanged ${result.unchanged}, caught-up ${result.caughtUp}` +
+          `${result.released ? `, released ${result.released}` : ''}${values['dry-run'] ? ' (dry run)' : ''}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+};

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+
+/**
+ * The environment, validated once at start (SPEC section 2). zod is the single source of truth: the
+ * `Config` type is inferred from it. Every message names the variable and says what would be right.
+ */
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOST.test(url.hostname);
+}
+
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: "${text}" is not a duration; use e.g. 90s, 15m, 2h or 7d`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((text, ctx) => {
+      const value = Number(text);
+      if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+        ctx.addIssue({ code: 'custom', message: `${name}: "${text}" is not a whole number of 1 or more` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+/** `100/s`, `600/m`, `5/2s` → at most `max` calls per `durationMs`; `unlimited` (the default) → undefined. */
+export interface RateLimit {
+  max: number;
+  durationMs: number;
+}
+
+export function parseRate(text: string): RateLimit | undefined | 'invalid' {
+  if (text.trim() === '' || text.trim() === 'unlimited') return undefined;
+  const match = /^(\d+)\s*\/\s*(\d*)(ms|s|m|h)$/.exec(text.trim());
+  if (!match) return 'invalid';
+  const [, max, count, unit] = match;
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  const durationMs = Number(count || 1) * unitMs;
+  if (Number(max) < 1 || durationMs < 1) return 'invalid';
+  return { max: Number(max), durationMs };
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const envSchema = z.object({
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER: z
+    .enum(['true', 'false', '1', '0', ''], { message: 'REDIS_CLUSTER: use true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  ROTA_PREFIX: z
+    .string()
+    .default('rota')
+    .refine((v) => /^[{}A-Za-z0-9_.-]+$/.test(v), {
+      message: 'ROTA_PREFIX: use letters, digits, _ . - (and {} for a Redis Cluster hash tag)',
+    }),
+  ROTA_ROSTER: z.string().default('config/roster.yaml'),
+  ROTA_CREDENTIALS: z.string().default('config/credentials.yaml'),
+  CLOUDAGENT_BASE_URL: z
+    .string()
+    .default('https://in1-ccaas-api.ozonetel.com')
+    .superRefine((text, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: `CLOUDAGENT_BASE_URL: "${text}" is not a URL; use https://host`,
+        });
+        return;
+      }
+      if (url.protocol === 'http:' && !isLoopbackUrl(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'CLOUDAGENT_BASE_URL: plain http:// is allowed only for loopback (127.0.0.1, localhost); use https://',
+        });
+      } else if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        ctx.addIssue({ code: 'custom', message: 'CLOUDAGENT_BASE_URL: use an https:// URL' });
+      }
+    }),
+  CLOUDAGENT_USERNAME: z.string().optional(),
+  CLOUDAGENT_API_KEY: z.string().optional(),
+  ROTA_API_TIMEOUT: duration('ROTA_API_TIMEOUT', '10s'),
+  ROTA_HORIZON: duration('ROTA_HORIZON', '7d'),
+  ROTA_SYNC_INTERVAL: duration('ROTA_SYNC_INTERVAL', '5m'),
+  ROTA_CONCURRENCY: positiveInt('ROTA_CONCURRENCY', 32),
+  ROTA_API_RATE: z
+    .string()
+    .default('unlimited')
+    .transform((text, ctx) => {
+      const rate = parseRate(text);
+      if (rate === 'invalid') {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ROTA_API_RATE: "${text}" is not a rate; use e.g. 100/s or 600/m`,
+        });
+        return z.NEVER;
+      }
+      return rate;
+    }),
+  ROTA_HTTP_PORT: z
+    .string()
+    .default('9464')
+    .transform((text, ctx) => {
+      const port = Number(text);
+      if (!/^\d+$/.test(text) || port > 65_535) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ROTA_HTTP_PORT: "${text}" is not a port; use 0 (off) to 65535`,
+        });
+        return z.NEVER;
+      }
+      return port;
+    }),
+  LOG_LEVEL: z.enum(logLevels, { message: `LOG_LEVEL: use one of ${logLevels.join(', ')}` }).default('info'),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+/** The API account, needed only by workers. */
+export interface ApiAccount {
+  userName: string;
+  apiKey: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`configuration: ${problems.join('; ')}`);
+  }
+}
+
+/** Validates the environment; throws ConfigError listing every problem, each naming its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = envSchema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) =>
+        issue.code === 'custom' || String(issue.message).includes(':')
+          ? issue.message
+          : `${issue.path.join('.')}: ${issue.message}`,
+      ),
+    );
+  }
+  return result.data;
+}
+
+/** The account for workers: both variables must be set (checked when a worker starts, not before). */
+export function requireApiAccount(config: Config): ApiAccount {
+  const missing = (['CLOUDAGENT_USERNAME', 'CLOUDAGENT_API_KEY'] as const).filter((key) => !config[key]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((key) => `${key} is required to run workers; set it in the environment`),
+    );
+  }
+  return { userName: config.CLOUDAGENT_USERNAME as string, apiKey: config.CLOUDAGENT_API_KEY as string };
+}

@@ -1,0 +1,155 @@
+import type { Action } from '../cloudagent/types.js';
+import type { Session } from '../roster/types.js';
+
+/**
+ * What the queue should hold: one login and one logout per session, as deterministic, colon-free job
+ * IDs built from (action, agent, instant). Pure: takes `now`, returns values.
+ */
+
+/** Where a job came from. Manual jobs are never touched by a sync. */
+export type JobKind = 'roster' | 'release' | 'manual';
+
+/** BullMQ job data. Never a password or API key. */
+export interface ActionJobData {
+  action: Action;
+  agentId: string;
+  /** Sent on login (and on logout when known). */
+  phone?: string;
+  /** The scheduled instant (epoch ms): lateness is measured from it. */
+  at: number;
+  kind: JobKind;
+  /** The session this job belongs to, as planned when the job was added. */
+  session?: { start: number; end: number };
+  /** Roster revision that planned the job; `manual` for admin actions. */
+  revision: string;
+  /** Logouts and manual actions: retries stop here (epoch ms). Roster logins stop at their session's end. */
+  deadline?: number;
+  /** A logout of another agent releasing the same phone at the same instant: wait for it (handover). */
+  after?: string;
+  /** Set by the worker at the first phone conflict: conflicts are retried for 2 minutes from here. */
+  conflictSince?: number;
+}
+
+export interface DesiredJob {
+  id: string;
+  data: ActionJobData;
+  /** When the job should run: the scheduled instant, or now when catching up on a missed instant. */
+  runAt: number;
+}
+
+/** A logout that did not happen while nothing ran is still sent if its session ended within this. */
+export const CATCH_UP_LOGOUT_MS = 12 * 3_600_000;
+/** Retries of a logout stop this long after it was due (SPEC 4). */
+export const LOGOUT_DEADLINE_MS = 30 * 60_000;
+
+/** `20261201T033000Z` (milliseconds added only when not zero): sortable, no `:`. */
+export function instantKey(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const compact = iso.replace(/[-:]/g, '');
+  return compact.endsWith('.000Z') ? compact.replace('.000Z', 'Z') : compact;
+}
+
+function instantFromKey(key: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/.exec(key);
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = match;
+  return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${ms ?? ''}Z`);
+}
+
+/** Agent IDs go into job IDs with `:` and `~` escaped (BullMQ forbids `:` in IDs). */
+function agentKey(agentId: string): string {
+  return agentId.replace(/[~:\s]/g, (ch) => `~${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function agentFromKey(key: string): string {
+  return key.replace(/~([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/** Roster jobs: `login-1001-20261201T033000Z`; releases: `release-1001-…`; manual: `manual-login-1001-…`. */
+export function jobId(kind: JobKind, action: Action, agentId: string, instant: number): string {
+  const base = `${agentKey(agentId)}-${instantKey(instant)}`;
+  switch (kind) {
+    case 'roster':
+      return `${action}-${base}`;
+    case 'release':
+      return `release-${base}`;
+    case 'manual':
+      return `manual-${action}-${base}`;
+  }
+}
+
+export interface ParsedJobId {
+  kind: JobKind;
+  action: Action;
+  agentId: string;
+  at: number;
+}
+
+/** The inverse of `jobId`; undefined for IDs rota did not make. */
+export function parseJobId(id: string): ParsedJobId | undefined {
+  const match = /^(login|logout|release|manual-login|manual-logout)-(.+)-([0-9T.]+Z)$/.exec(id);
+  if (!match) return undefined;
+  const [, head, agent, instant] = match as unknown as [string, string, string, string];
+  const at = instantFromKey(instant);
+  if (at === undefined) return undefined;
+  const agentId = agentFromKey(agent);
+  if (head === 'release') return { kind: 'release', action: 'logout', agentId, at };
+  if (head.startsWith('manual-')) return { kind: 'manual', action: head.slice(7) as Action, agentId, at };
+  return { kind: 'roster', action: head as Action, agentId, at };
+}
+
+/**
+ * The roster jobs wanted at `now`: for each session, its login while the session has not ended and its
+ * logout while it ended less than 12 h ago, both only when due before `now + horizonMs`. A job whose
+ * instant has passed runs now (catch-up) — if it never existed; `reconcile` decides that.
+ */
+export function planJobs(
+  sessions: Session[],
+  now: number,
+  horizonMs: number,
+  revision: string,
+): DesiredJob[] {
+  const until = now + horizonMs;
+  const jobs: DesiredJob[] = [];
+  const logoutsByInstantAndPhone = new Map<string, string>();
+  for (const session of sessions) {
+    if (session.end < until && session.end >= now - CATCH_UP_LOGOUT_MS) {
+      const id = jobId('roster', 'logout', session.agentId, session.end);
+      logoutsByInstantAndPhone.set(`${session.end} ${session.phone}`, id);
+      jobs.push({
+        id,
+        runAt: Math.max(session.end, now),
+        data: {
+          action: 'logout',
+          agentId: session.agentId,
+          phone: session.phone,
+          at: session.end,
+          kind: 'roster',
+          session: { start: session.start, end: session.end },
+          revision,
+          deadline: Math.max(session.end, now) + LOGOUT_DEADLINE_MS,
+        },
+      });
+    }
+  }
+  for (const session of sessions) {
+    if (session.start < until && session.end > now) {
+      const after = logoutsByInstantAndPhone.get(`${session.start} ${session.phone}`);
+      jobs.push({
+        id: jobId('roster', 'login', session.agentId, session.start),
+        runAt: Math.max(session.start, now),
+        data: {
+          action: 'login',
+          agentId: session.agentId,
+          phone: session.phone,
+          at: session.start,
+          kind: 'roster',
+          session: { start: session.start, end: session.end },
+          revision,
+          ...(after ? { after } : {}),
+        },
+      });
+    }
+  }
+  return jobs;
+}

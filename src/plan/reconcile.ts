@@ -1,0 +1,111 @@
+import type { Session } from '../roster/types.js';
+import { type DesiredJob, type JobKind, jobId, LOGOUT_DEADLINE_MS, parseJobId } from './jobs.js';
+
+/**
+ * The difference between what the queue holds and what the plan wants, computed purely; the queue
+ * adapter applies it in one place. Level-triggered: the same inputs give the same diff, and applying it
+ * twice changes nothing the second time.
+ */
+
+/** BullMQ job states, as far as a sync cares. */
+export type QueueState =
+  | 'delayed'
+  | 'waiting'
+  | 'prioritized'
+  | 'active'
+  | 'paused'
+  | 'waiting-children'
+  | 'completed'
+  | 'failed';
+
+const PENDING: ReadonlySet<QueueState> = new Set(['delayed', 'waiting', 'prioritized', 'active', 'paused']);
+
+/** What rota last achieved for an agent, written by the worker after a login or logout succeeded. */
+export interface AgentLoginState {
+  loggedIn: boolean;
+  /** When that state was reached (epoch ms). */
+  since: number;
+  phone?: string;
+  /** Which kind of job reached it: agents a person logged in by hand are not released by a sync. */
+  source: JobKind;
+}
+
+export interface ReconcileInput {
+  desired: DesiredJob[];
+  /** Every job ID in the queue with its state. */
+  existing: ReadonlyMap<string, QueueState>;
+  agents: ReadonlyMap<string, AgentLoginState>;
+  sessions: Session[];
+  now: number;
+  revision: string;
+}
+
+export interface SyncDiff {
+  add: DesiredJob[];
+  remove: string[];
+  unchanged: number;
+  /** Added jobs whose instant had passed: a login for a session in progress, a missed logout. */
+  caughtUp: number;
+  /** Logouts added for agents rota logged in who are, by the new plan, outside every session. */
+  released: number;
+}
+
+export function reconcile(input: ReconcileInput): SyncDiff {
+  const { desired, existing, now } = input;
+  const wanted = new Set(desired.map((job) => job.id));
+  const add: DesiredJob[] = [];
+  let unchanged = 0;
+  for (const job of desired) {
+    if (existing.has(job.id)) unchanged++;
+    else add.push(job);
+  }
+  const remove: string[] = [];
+  for (const [id, state] of existing) {
+    if (state === 'delayed' && !wanted.has(id) && parseJobId(id)?.kind === 'roster') remove.push(id);
+  }
+  const caughtUp = add.filter((job) => job.data.at < now).length;
+  const releases = planReleases(input, add, new Set(remove));
+  return { add: [...add, ...releases], remove, unchanged, caughtUp, released: releases.length };
+}
+
+/**
+ * A roster change never strands an agent: whoever rota logged in by the roster and who is now outside
+ * every session, with no logout pending, gets a logout now.
+ */
+function planReleases(input: ReconcileInput, adding: DesiredJob[], removing: Set<string>): DesiredJob[] {
+  const { existing, agents, sessions, now, revision } = input;
+  const inside = new Set(
+    sessions.filter((s) => s.start <= now && now < s.end).map((s) => s.agentId as string),
+  );
+  const logoutPending = new Set<string>();
+  for (const [id, state] of existing) {
+    const parsed = parseJobId(id);
+    if (parsed?.action === 'logout' && parsed.at <= now && PENDING.has(state) && !removing.has(id)) {
+      logoutPending.add(parsed.agentId);
+    }
+  }
+  for (const job of adding) {
+    if (job.data.action === 'logout' && job.runAt <= now) logoutPending.add(job.data.agentId);
+  }
+  const releases: DesiredJob[] = [];
+  for (const [agentId, state] of agents) {
+    if (!state.loggedIn || state.source === 'manual' || inside.has(agentId) || logoutPending.has(agentId))
+      continue;
+    const id = jobId('release', 'logout', agentId, state.since);
+    if (existing.has(id)) continue;
+    releases.push({
+      id,
+      runAt: now,
+      data: {
+        action: 'logout',
+        agentId,
+        ...(state.phone ? { phone: state.phone } : {}),
+        at: now,
+        kind: 'release',
+        revision,
+        deadline: now + LOGOUT_DEADLINE_MS,
+      },
+    });
+  }
+  return releases;
+}

@@ -1,0 +1,82 @@
+import { type JobsOptions, Queue } from 'bullmq';
+import type { ActionJobData, DesiredJob } from '../plan/jobs.js';
+import type { QueueState, SyncDiff } from '../plan/reconcile.js';
+import type { RedisClient } from './connection.js';
+
+/** The one BullMQ queue holding every login and logout. */
+export const QUEUE_NAME = 'actions';
+
+/** Finished jobs stay this long, so a re-sync cannot add one again while its session is in reach. */
+export const KEEP_COMPLETED_S = 3 * 86_400;
+/** Failed jobs wait for a person (`rota requeue`) this long. */
+export const KEEP_FAILED_S = 14 * 86_400;
+/** Retries are bounded by deadlines (SPEC 4), not by a count: this only guards against a runaway. */
+const MAX_ATTEMPTS = 10_000;
+
+/** Logouts before logins at one instant: a handover of a shared phone needs the phone free first. */
+const PRIORITY = { logout: 1, login: 2 } as const;
+
+export type ActionQueue = Queue<ActionJobData>;
+
+export function openQueue(redis: RedisClient, prefix: string): ActionQueue {
+  return new Queue<ActionJobData>(QUEUE_NAME, { connection: redis, prefix });
+}
+
+export function jobOptions(job: DesiredJob, now: number): JobsOptions {
+  return {
+    jobId: job.id,
+    delay: Math.max(0, job.runAt - now),
+    priority: PRIORITY[job.data.action],
+    attempts: MAX_ATTEMPTS,
+    backoff: { type: 'rota' },
+    removeOnComplete: { age: KEEP_COMPLETED_S },
+    removeOnFail: { age: KEEP_FAILED_S },
+  };
+}
+
+const STATES: QueueState[] = [
+  'delayed',
+  'waiting',
+  'prioritized',
+  'active',
+  'paused',
+  'waiting-children',
+  'completed',
+  'failed',
+];
+
+/** Every job ID in the queue with its state, read as ID lists only (cheap for 100k jobs). */
+export async function queueStates(queue: ActionQueue): Promise<Map<string, QueueState>> {
+  const states = new Map<string, QueueState>();
+  for (const state of STATES) {
+    const type = state === 'waiting' ? 'wait' : state;
+    for (const id of await queue.getRanges(
+      [type as Parameters<ActionQueue['getRanges']>[0][number]],
+      0,
+      -1,
+    )) {
+      states.set(id, state);
+    }
+  }
+  return states;
+}
+
+/** Applies a diff: removals first (a locked job is left to the worker's own check), then additions. */
+export async function applyDiff(
+  queue: ActionQueue,
+  diff: SyncDiff,
+  now: number,
+): Promise<{ removed: number }> {
+  let removed = 0;
+  for (const id of diff.remove) {
+    removed += await queue.remove(id);
+  }
+  const BATCH = 1000;
+  for (let i = 0; i < diff.add.length; i += BATCH) {
+    const batch = diff.add.slice(i, i + BATCH);
+    await queue.addBulk(
+      batch.map((job) => ({ name: job.data.action, data: job.data, opts: jobOptions(job, now) })),
+    );
+  }
+  return { removed };
+}

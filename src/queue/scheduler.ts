@@ -1,0 +1,88 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import type { Logger } from '../log.js';
+import { formatIssue } from '../roster/format.js';
+import type { SyncResult } from './sync.js';
+
+/**
+ * `rota scheduler`: sync at start, every interval, and within about a second of the roster file changing
+ * on disk (stat polling, so editors that replace the file work too). Syncs never overlap; a change during
+ * a sync triggers one more. One bad tick is logged and the last good plan stays.
+ */
+
+export interface SchedulerOptions {
+  file: string;
+  intervalMs: number;
+  log: Logger;
+  sync(): Promise<SyncResult>;
+}
+
+export interface RunningScheduler {
+  /** Resolves when the sync it asked for (or the one running) has finished. */
+  syncNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const WATCH_POLL_MS = 500;
+
+export function startScheduler(options: SchedulerOptions): RunningScheduler {
+  const { log } = options;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+
+  async function tick(): Promise<void> {
+    try {
+      const result = await options.sync();
+      if (result.ok) {
+        const { ok: _ok, warnings, ...counts } = result;
+        log.info({ ...counts, warnings: warnings.length }, 'sync');
+      } else {
+        log.error(
+          { errors: result.issues.map(formatIssue) },
+          'the roster has errors: nothing was changed; the last good plan stays',
+        );
+      }
+    } catch (error) {
+      log.error({ err: error }, 'sync failed; will try again');
+    }
+  }
+
+  function syncNow(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await tick();
+      } while (again && !stopped);
+      running = undefined;
+    })();
+    return running;
+  }
+
+  const onChange = (
+    current: { mtimeMs: number; ino: number },
+    previous: { mtimeMs: number; ino: number },
+  ) => {
+    if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino) {
+      log.info({ file: options.file }, 'roster changed on disk');
+      void syncNow();
+    }
+  };
+  watchFile(options.file, { interval: WATCH_POLL_MS }, onChange);
+  const timer = setInterval(() => void syncNow(), options.intervalMs);
+  void syncNow();
+
+  return {
+    syncNow,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      unwatchFile(options.file, onChange);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import type { Action, Outcome } from '../cloudagent/types.js';
+import type { JobKind } from '../plan/jobs.js';
+import type { AgentLoginState } from '../plan/reconcile.js';
+import type { Session } from '../roster/types.js';
+import type { RedisClient } from './connection.js';
+
+/**
+ * rota's own Redis keys beside BullMQ's, all under the prefix:
+ * - `<prefix>:plan` (hash agent → sessions) and `<prefix>:plan:meta`: the last good plan, so workers on any
+ *   machine decide against the current roster without reading it;
+ * - `<prefix>:agents` (hash agent → AgentLoginState): what rota last achieved for each agent;
+ * - `<prefix>:history` (stream): every attempt, for `rota history`.
+ * Never a password or API key.
+ */
+
+export interface PlanMeta {
+  revision: string;
+  file: string;
+  syncedAt: number;
+  from: number;
+  to: number;
+  /** The last roster that failed validation, if any since the last good one. */
+  lastError?: string;
+  lastErrorAt?: number;
+}
+
+export interface HistoryEntry {
+  jobId: string;
+  agentId: string;
+  action: Action;
+  kind: JobKind;
+  /** Scheduled instant. */
+  at: number;
+  startedAt: number;
+  lateMs: number;
+  latencyMs?: number;
+  outcome: Outcome;
+  message: string;
+  attempt: number;
+  httpStatus?: number;
+}
+
+type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone'>;
+
+const HISTORY_MAX = 200_000;
+
+export class Store {
+  readonly keys: { plan: string; planMeta: string; agents: string; history: string };
+
+  constructor(
+    readonly redis: RedisClient,
+    prefix: string,
+  ) {
+    this.keys = {
+      plan: `${prefix}:plan`,
+      planMeta: `${prefix}:plan:meta`,
+      agents: `${prefix}:agents`,
+      history: `${prefix}:history`,
+    };
+  }
+
+  /** Replaces the stored plan with these sessions (grouped by agent) in one transaction. */
+  async writePlan(sessions: Session[], meta: PlanMeta): Promise<void> {
+    const byAgent = new Map<string, StoredSession[]>();
+    for (const s of sessions) {
+      const list = byAgent.get(s.agentId) ?? [];
+      list.push({ start: s.start, end: s.end, phone: s.phone, zone: s.zone });
+      byAgent.set(s.agentId, list);
+    }
+    const fields: string[] = [];
+    for (const [agent, list] of byAgent) fields.push(agent, JSON.stringify(list));
+    const tx = this.redis.multi().del(this.keys.plan);
+    if (fields.length > 0) tx.hset(this.keys.plan, ...fields);
+    tx.del(this.keys.planMeta).hset(this.keys.planMeta, 'meta', JSON.stringify(meta));
+    await tx.exec();
+  }
+
+  /** Notes a roster that failed validation; the last good plan stays as it is. */
+  async notePlanError(message: string, at: number): Promise<void> {
+    const meta = await this.planMeta();
+    if (!meta) return;
+    await this.redis.hset(
+      this.keys.planMeta,
+      'meta',
+      JSON.stringify({ ...meta, lastError: message, lastErrorAt: at }),
+    );
+  }
+
+  async planMeta(): Promise<PlanMeta | undefined> {
+    const raw = await this.redis.hget(this.keys.planMeta, 'meta');
+    return raw ? (JSON.parse(raw) as PlanMeta) : undefined;
+  }
+
+  async agentSessions(agentId: string): Promise<Session[]> {
+    const raw = await this.redis.hget(this.keys.plan, agentId);
+    if (!raw) return [];
+    return (JSON.parse(raw) as StoredSession[]).map((s) => ({
+      ...s,
+      agentId: agentId as Session['agentId'],
+    }));
+  }
+
+  async agentStates(): Promise<Map<string, AgentLoginState>> {
+    const raw = await this.redis.hgetall(this.keys.agents);
+    return new Map(Object.entries(raw).map(([agent, json]) => [agent, JSON.parse(json) as AgentLoginState]));
+  }
+
+  async setAgentState(agentId: string, state: AgentLoginState): Promise<void> {
+    await this.redis.hset(this.keys.agents, agentId, JSON.stringify(state));
+  }
+
+  async record(entry: HistoryEntry): Promise<void> {
+    await this.redis.xadd(this.keys.history, 'MAXLEN', '~', HISTORY_MAX, '*', 'e', JSON.stringify(entry));
+  }
+
+  /** History, oldest first, from `since` (epoch ms) on, optionally for one agent. */
+  async history(options: { since?: number; agentId?: string } = {}): Promise<HistoryEntry[]> {
+    const start = options.since === undefined ? '-' : String(options.since);
+    const rows = (await this.redis.xrange(this.keys.history, start, '+')) as [string, string[]][];
+    const entries = rows.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as HistoryEntry);
+    return options.agentId ? entries.filter((e) => e.agentId === options.agentId) : entries;
+  }
+}

@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { inject } from 'vitest';
+import { type Simulator, startSimulator } from '../../src/cloudagent/simulator.js';
+
+/**
+ * A rota installation for integration tests: a temp folder with roster and credentials, the private
+ * redis-server of the run under a key prefix of its own, a CloudAgent simulator over real HTTP, and the
+ * real built CLI (`bin/rota.js`) as child processes.
+ */
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const ACCOUNT = { userName: 'acme', apiKey: 'test-api-key-secret' };
+
+export interface Bench {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  sim: Simulator;
+  rosterFile: string;
+  writeRoster(yaml: string): Promise<void>;
+  /** Runs a verb to the end. */
+  rota(
+    args: string[],
+    extraEnv?: NodeJS.ProcessEnv,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Starts a long-running verb; `stop()` sends SIGTERM and waits for the exit code. */
+  spawnRota(args: string[], extraEnv?: NodeJS.ProcessEnv): Running;
+  close(): Promise<void>;
+}
+
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface BenchOptions {
+  /** Agent ID → password as the simulator knows it. */
+  agents: Record<string, string>;
+  /** Agent ID → password in rota's credentials file (default: the same). */
+  credentials?: Record<string, string>;
+  /** Agent ID → phone, logged in at the simulator before rota starts. */
+  loggedIn?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function openBench(options: BenchOptions): Promise<Bench> {
+  const { agents, credentials = agents, env: extraEnv = {} } = options;
+  const dir = await mkdtemp(join(tmpdir(), 'rota-it-'));
+  const sim = await startSimulator({
+    account: ACCOUNT,
+    agents,
+    ...(options.loggedIn ? { loggedIn: options.loggedIn } : {}),
+  });
+  const rosterFile = join(dir, 'roster.yaml');
+  await writeFile(
+    join(dir, 'credentials.yaml'),
+    `agents:\n${Object.entries(credentials)
+      .map(([id, pw]) => `  "${id}": "${pw}"\n`)
+      .join('')}`,
+  );
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    REDIS_URL: inject('redisUrl'),
+    ROTA_PREFIX: `t${randomBytes(4).toString('hex')}`,
+    ROTA_ROSTER: rosterFile,
+    ROTA_CREDENTIALS: join(dir, 'credentials.yaml'),
+    CLOUDAGENT_BASE_URL: sim.url,
+    CLOUDAGENT_USERNAME: ACCOUNT.userName,
+    CLOUDAGENT_API_KEY: ACCOUNT.apiKey,
+    ROTA_HTTP_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...extraEnv,
+  };
+  const children = new Set<Running>();
+
+  const spawnRota = (args: string[], more: NodeJS.ProcessEnv = {}): Running => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/rota.js'), ...args], {
+      cwd: dir,
+      env: { ...env, ...more },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const running: Running = {
+      child,
+      output: () => output,
+      async stop(signal = 'SIGTERM') {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        const code = await exited;
+        children.delete(running);
+        return code;
+      },
+    };
+    children.add(running);
+    return running;
+  };
+
+  return {
+    dir,
+    env,
+    sim,
+    rosterFile,
+    writeRoster: (yaml) => writeFile(rosterFile, yaml),
+    async rota(args, more = {}) {
+      const running = spawnRota(args, more);
+      const code = await new Promise<number>((resolve) =>
+        running.child.once('exit', (c) => resolve(c ?? -1)),
+      );
+      children.delete(running);
+      const text = running.output();
+      return { code, stdout: text, stderr: text };
+    },
+    spawnRota,
+    async close() {
+      await Promise.all([...children].map((c) => c.stop('SIGKILL')));
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A one-off shift line for a roster in `zone`: from `start` to `end` (epoch ms, whole seconds). */
+export function oneOff(start: number, end: number, zone = 'Asia/Kolkata'): string {
+  const s = DateTime.fromMillis(start, { zone });
+  const e = DateTime.fromMillis(end, { zone });
+  return `{ date: ${s.toISODate()}, start: "${s.toFormat('HH:mm:ss')}", end: "${e.toFormat('HH:mm:ss')}" }`;
+}
+
+/** Whole seconds from now, `s` seconds ahead (negative: in the past). */
+export function secondsFromNow(s: number, base = Date.now()): number {
+  return Math.floor(base / 1000) * 1000 + s * 1000;
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it became true. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
