@@ -3,9 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { inject } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/cloudagent/simulator.js';
+import { QUEUE_NAME } from '../../src/queue/queue.js';
+import { Store } from '../../src/queue/store.js';
 
 /**
  * A rota installation for integration tests: a temp folder with roster and credentials, the private
@@ -153,4 +157,29 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return check();
+}
+
+/** The bench's BullMQ queue and rota's store, opened for inspection and closed after `use`. */
+export async function withQueue<T>(
+  bench: Bench,
+  use: (queue: Queue, store: Store) => Promise<T>,
+): Promise<T> {
+  const redis = new Redis(bench.env.REDIS_URL as string, { maxRetriesPerRequest: null });
+  const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: bench.env.ROTA_PREFIX as string });
+  try {
+    return await use(queue, new Store(redis, bench.env.ROTA_PREFIX as string));
+  } finally {
+    await queue.close();
+    await redis.quit();
+  }
+}
+
+/** A roster of agents `prefix00`…, each with the given shifts. */
+export function rosterOf(ids: string[], shifts: (id: string) => string[], zone = 'Asia/Kolkata'): string {
+  return `version: 1\ntimezone: ${zone}\nagents:\n${ids
+    .map(
+      (id, i) =>
+        `  - { id: "${id}", phone: "+9198${String(i).padStart(8, '0')}", shifts: [${shifts(id).join(', ')}] }\n`,
+    )
+    .join('')}`;
 }

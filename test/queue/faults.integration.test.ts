@@ -1,8 +1,13 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_NAME } from '../../src/queue/queue.js';
-import { type Bench, oneOff, openBench, type Running, secondsFromNow, waitUntil } from '../helpers/rota.js';
+import {
+  type Bench,
+  oneOff,
+  openBench,
+  type Running,
+  secondsFromNow,
+  waitUntil,
+  withQueue,
+} from '../helpers/rota.js';
 
 /**
  * Injected faults at a shift boundary: every kind the simulator has (5xx, hangs, dropped connections,
@@ -67,15 +72,10 @@ describe('faults at a shift boundary', () => {
   });
 
   it('failed no job and recorded the transient attempts', async () => {
-    const redis = new Redis(bench.env.REDIS_URL as string);
-    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: bench.env.ROTA_PREFIX as string });
-    try {
+    await withQueue(bench, async (queue) => {
       expect(await queue.getFailedCount()).toBe(0);
       expect(await queue.getCompletedCount()).toBe(ids.length);
-    } finally {
-      await queue.close();
-      await redis.quit();
-    }
+    });
     expect(run.output()).toMatch(/"agentId":"202","action":"login".*"outcome":"transient"/);
   });
 });

@@ -1,0 +1,99 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type Bench,
+  oneOff,
+  openBench,
+  rosterOf,
+  secondsFromNow,
+  waitUntil,
+  withQueue,
+} from '../helpers/rota.js';
+
+/** The scheduler side: idempotent syncs, even two at once; roster changes on disk; invalid rosters. */
+
+const ids = Array.from({ length: 60 }, (_, i) => `7${String(i).padStart(2, '0')}`);
+const passwords = Object.fromEntries(ids.map((id) => [id, `pw-${id}`]));
+let bench: Bench | undefined;
+
+afterEach(async () => {
+  await bench?.close();
+  bench = undefined;
+});
+
+const jobIds = (b: Bench) =>
+  withQueue(b, async (q) => (await q.getJobs(['delayed', 'waiting', 'prioritized'])).map((j) => j.id).sort());
+
+describe('sync', () => {
+  it('two syncs at once create no duplicates, and a third adds nothing', async () => {
+    const b = await openBench({ agents: passwords });
+    bench = b;
+    const T0 = secondsFromNow(3600);
+    await b.writeRoster(
+      rosterOf(ids, () => [oneOff(T0, T0 + 3_600_000), oneOff(T0 + 7_200_000, T0 + 10_800_000)]),
+    );
+    const [one, two] = await Promise.all([b.rota(['sync']), b.rota(['sync'])]);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    const jobs = await jobIds(b);
+    expect(jobs).toHaveLength(ids.length * 4);
+    expect(new Set(jobs).size).toBe(jobs.length);
+    expect(jobs.every((id) => !id?.includes(':'))).toBe(true);
+    const third = await b.rota(['sync']);
+    expect(third.stdout).toContain(`added 0, removed 0, unchanged ${ids.length * 4}, caught-up 0`);
+    expect(await jobIds(b)).toEqual(jobs);
+  }, 60_000);
+
+  it('--dry-run says what it would do and changes nothing', async () => {
+    const b = await openBench({ agents: passwords });
+    bench = b;
+    const T0 = secondsFromNow(3600);
+    await b.writeRoster(rosterOf(ids.slice(0, 3), () => [oneOff(T0, T0 + 3_600_000)]));
+    const dry = await b.rota(['sync', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('would be added 6, would be removed 0, unchanged 0, caught-up 0 (dry run)');
+    expect(await jobIds(b)).toEqual([]);
+  }, 30_000);
+
+  it('refuses an invalid roster with its errors and exit 1, keeping every job as it was', async () => {
+    const b = await openBench({ agents: passwords });
+    bench = b;
+    const T0 = secondsFromNow(3600);
+    await b.writeRoster(rosterOf(ids.slice(0, 2), () => [oneOff(T0, T0 + 3_600_000)]));
+    expect((await b.rota(['sync'])).code).toBe(0);
+    const before = await jobIds(b);
+    await b.writeRoster(rosterOf(ids.slice(0, 2), () => ['{ days: [mon], start: "25:00", end: "18:00" }']));
+    const bad = await b.rota(['sync']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/roster\.yaml:4:\d+ agents\[0\]\.shifts\[0\]\.start: "25:00" is not a time/);
+    expect(bad.stderr).toContain('nothing was changed');
+    expect(await jobIds(b)).toEqual(before);
+  }, 30_000);
+});
+
+describe('rota scheduler', () => {
+  it('re-syncs within seconds when an editor replaces the roster, and keeps the last good plan on a bad one', async () => {
+    const b = await openBench({ agents: passwords });
+    bench = b;
+    const T0 = secondsFromNow(3600);
+    await b.writeRoster(rosterOf(ids.slice(0, 1), () => [oneOff(T0, T0 + 3_600_000)]));
+    const scheduler = b.spawnRota(['scheduler'], { ROTA_SYNC_INTERVAL: '1h' });
+    expect(await waitUntil(async () => (await jobIds(b)).length === 2, 15_000)).toBe(true);
+
+    // Editors write a new file and rename it over the old one.
+    const replace = async (yaml: string) => {
+      const tmp = join(b.dir, '.roster.yaml.swp');
+      await writeFile(tmp, yaml);
+      await rename(tmp, b.rosterFile);
+    };
+    await replace(rosterOf(ids.slice(0, 2), () => [oneOff(T0, T0 + 3_600_000)]));
+    expect(await waitUntil(async () => (await jobIds(b)).length === 4, 10_000)).toBe(true);
+
+    await replace('version: 1\ntimezone: Mars/Olympus\nagents: []\n');
+    expect(await waitUntil(() => scheduler.output().includes('the last good plan stays'), 10_000)).toBe(true);
+    expect(await jobIds(b)).toHaveLength(4);
+    const meta = await withQueue(b, (_queue, store) => store.planMeta());
+    expect(meta?.lastError).toMatch(/timezone/);
+    expect(await scheduler.stop()).toBe(0);
+  }, 60_000);
+});

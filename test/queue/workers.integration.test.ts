@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type Bench,
+  oneOff,
+  openBench,
+  rosterOf,
+  secondsFromNow,
+  waitUntil,
+  withQueue,
+} from '../helpers/rota.js';
+
+/** Workers dying and stopping: a SIGKILL mid-burst loses nothing; a SIGTERM finishes calls in flight. */
+
+const ids = Array.from({ length: 24 }, (_, i) => `5${String(i).padStart(2, '0')}`);
+const passwords = Object.fromEntries(ids.map((id) => [id, `pw-${id}`]));
+let bench: Bench | undefined;
+
+afterEach(async () => {
+  await bench?.close();
+  bench = undefined;
+});
+
+describe('workers', () => {
+  it('recovers a SIGKILLed worker’s jobs on another worker: every agent ends logged in', async () => {
+    const b = await openBench({ agents: passwords, env: { ROTA_CONCURRENCY: '6' } });
+    bench = b;
+    b.sim.setFaults({ global: { latencyMs: 1500 } });
+    const T0 = secondsFromNow(5);
+    await b.writeRoster(rosterOf(ids, () => [oneOff(T0, T0 + 600_000)]));
+    expect((await b.rota(['sync'])).code).toBe(0);
+    const first = b.spawnRota(['worker']);
+    // Kill it while its first calls are in flight (each answer takes 1.5 s).
+    await new Promise((resolve) => setTimeout(resolve, T0 + 800 - Date.now()));
+    expect(b.sim.calls()).toEqual([]);
+    await first.stop('SIGKILL');
+    const second = b.spawnRota(['worker']);
+    // The killed worker's jobs come back once their 15 s locks lapse and a stalled-job check runs.
+    const allDone = await waitUntil(
+      () => withQueue(b, async (q) => (await q.getCompletedCount()) === ids.length),
+      75_000,
+    );
+    expect(allDone, second.output()).toBe(true);
+    expect(Object.keys(b.sim.state()).sort()).toEqual(ids);
+    await withQueue(b, async (queue) => {
+      expect(await queue.getFailedCount()).toBe(0);
+      expect(await queue.getCompletedCount()).toBe(ids.length);
+    });
+    // Every agent logged in exactly once at the API, or twice with the second answered "already".
+    for (const id of ids) {
+      const logins = b.sim.calls().filter((c) => c.agent === id && c.action === 'login' && c.answer);
+      expect(logins[0]?.answer?.status).toBe('success');
+      for (const again of logins.slice(1)) expect(again.answer?.message).toBe('Agent has already logged in');
+    }
+    expect(await second.stop()).toBe(0);
+  }, 150_000);
+
+  it('on SIGTERM finishes the calls in flight, then exits 0', async () => {
+    const few = ids.slice(0, 4);
+    const b = await openBench({ agents: passwords });
+    bench = b;
+    b.sim.setFaults({ global: { latencyMs: 2000 } });
+    const T0 = secondsFromNow(4);
+    await b.writeRoster(rosterOf(few, () => [oneOff(T0, T0 + 600_000)]));
+    expect((await b.rota(['sync'])).code).toBe(0);
+    const worker = b.spawnRota(['worker']);
+    // Calls take 2 s to answer: half a second after the instant they are all in flight.
+    await new Promise((resolve) => setTimeout(resolve, T0 + 500 - Date.now()));
+    expect(b.sim.calls()).toEqual([]);
+    const stoppedAt = Date.now();
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(12_000);
+    expect(Object.keys(b.sim.state()).sort()).toEqual(few);
+    expect(worker.output()).toContain('finishing calls in flight');
+  }, 60_000);
+});
