@@ -72,4 +72,27 @@ describe('workers', () => {
     expect(Object.keys(b.sim.state()).sort()).toEqual(few);
     expect(worker.output()).toContain('finishing calls in flight');
   }, 60_000);
+
+  it('keeps to ROTA_API_RATE across a burst, and records every attempt in the history', async () => {
+    const burst = ids.slice(0, 6);
+    const b = await openBench({ agents: passwords, env: { ROTA_API_RATE: '2/s' } });
+    bench = b;
+    const T0 = secondsFromNow(4);
+    await b.writeRoster(rosterOf(burst, () => [oneOff(T0, T0 + 600_000)]));
+    const run = b.spawnRota(['run']);
+    expect(await waitUntil(() => Object.keys(b.sim.state()).length === burst.length, 20_000)).toBe(true);
+    const arrivals = b.sim.calls().map((c) => Date.parse(c.at));
+    // 6 calls at 2 per second need at least two more seconds after the first pair.
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(1900);
+    const history = await withQueue(b, (_queue, store) => store.history());
+    expect(history.map((h) => [h.agentId, h.action, h.outcome, h.attempt]).sort()).toEqual(
+      burst.map((id) => [id, 'login', 'done', 1]),
+    );
+    for (const entry of history) {
+      expect(entry.at).toBe(T0);
+      expect(entry.lateMs).toBe(entry.startedAt - T0);
+      expect(entry.latencyMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(await run.stop()).toBe(0);
+  }, 60_000);
 });
