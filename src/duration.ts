@@ -18,17 +18,17 @@ export function parseDuration(text: string): number | undefined {
   );
 }
 
-/** The shortest way to write a duration back: 30600000 → `8h30m`. */
+/** A duration as a person reads it, to the second, in hours at most: 30600000 → `8h30m`, 86400000 → `24h`. */
 export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
   let rest = Math.round(ms / 1000) * 1000;
+  if (rest === 0) return '0s';
   let text = '';
-  for (const [unit, size] of Object.entries(UNIT_MS)) {
+  for (const [unit, size] of Object.entries(UNIT_MS).filter(([unit]) => unit !== 'd')) {
     const count = Math.floor(rest / size);
     if (count > 0) {
       text += `${count}${unit}`;
       rest -= count * size;
     }
   }
-  return text || `${ms}ms`;
+  return text;
 }

@@ -1,9 +1,11 @@
+import { formatDuration } from '../duration.js';
 import { expandRoster } from '../roster/expand.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../roster/expand-zone.js';
 import { sessionActions } from '../roster/sessions.js';
 import type { RosterIssue, Session } from '../roster/types.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './check.js';
 import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+import { table } from './table.js';
 
 const DEFAULT_DAYS = 7;
 const MAX_DAYS = 366;
@@ -31,28 +33,6 @@ function readDays(text: string | undefined): number {
     );
   }
   return days;
-}
-
-/** `8h`, `8h30m`, `45m`, `1h0m30s`. */
-function duration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
-  if (s !== 0) return `${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${s}s`;
-  if (m !== 0) return `${h > 0 ? `${h}h` : ''}${m}m`;
-  return `${h}h`;
-}
-
-/** Columns padded to their widest cell, two spaces apart. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, i) =>
-    rows.reduce((widest, row) => Math.max(widest, (row[i] ?? '').length), title.length),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].map((text) => `${text}\n`).join('');
 }
 
 /** `2026-12-01 09:00 +05:30` from an ISO string with offset. */
@@ -145,7 +125,7 @@ export const run: Verb = async (args, io) => {
           readable(iso(zone, end)),
           utc(start),
           utc(end),
-          duration(end - start),
+          formatDuration(end - start),
         ]),
       ),
     );

@@ -4,7 +4,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A private redis-server on a free loopback port, in its own temporary folder, for tests only. */
+/**
+ * A private redis-server on a free loopback port, in its own temporary folder: for `rota demo` and the
+ * tests. Nothing is saved to disk; stopping it removes the folder.
+ */
 export interface PrivateRedis {
   url: string;
   port: number;
@@ -42,7 +45,7 @@ function ping(port: number): Promise<boolean> {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const dir = await mkdtemp(join(tmpdir(), 'rota-test-redis-'));
+  const dir = await mkdtemp(join(tmpdir(), 'rota-redis-'));
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const child: ChildProcess = spawn(
@@ -64,11 +67,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       { stdio: 'ignore' },
     );
     let exited = false;
+    let missing = false;
     child.once('exit', () => {
       exited = true;
     });
-    child.once('error', () => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
       exited = true;
+      missing = error.code === 'ENOENT';
     });
     const deadline = Date.now() + 10_000;
     while (!exited && Date.now() < deadline) {
@@ -89,9 +94,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     child.kill('SIGKILL');
+    if (missing) break;
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error(
-    'could not start redis-server for the tests: is it installed (apt-get install redis-server)?',
+    'could not start redis-server: is it installed? On Debian or Ubuntu: sudo apt-get install redis-server; ' +
+      'on macOS: brew install redis',
   );
 }
