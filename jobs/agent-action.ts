@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { CloudAgentClient, Outcome } from '../src/cloudagent/types.js';
 import type { CredentialStore } from '../src/config/credentials.js';
 import type { Logger } from '../src/log.js';
+import type { Metrics } from '../src/metrics.js';
 import { decide } from '../src/plan/decide.js';
 import type { ActionJobData } from '../src/plan/jobs.js';
 import { nextStep } from '../src/plan/retry.js';
@@ -34,6 +35,7 @@ export interface AgentActionDeps {
   credentials: CredentialStore;
   store: Store;
   log: Logger;
+  metrics?: Metrics;
   /** Waits (bounded) until the job with this ID has finished: a handover logout before its login. */
   waitFor(jobId: string): Promise<void>;
   now?: () => number;
@@ -63,6 +65,7 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
     const finish = async (entry: Omit<HistoryEntry, keyof typeof base>) => {
       const full: HistoryEntry = { ...base, ...entry };
       await deps.store.record(full);
+      deps.metrics?.recordAttempt(full);
       const { jobId, ...rest } = full;
       deps.log.info({ ...rest, job: jobId }, `${data.action} ${data.agentId}: ${entry.outcome}`);
     };

@@ -3,6 +3,7 @@ import { createCloudAgentClient } from './cloudagent/client.js';
 import { createCredentialStore } from './config/credentials.js';
 import { type Config, loadConfig, requireApiAccount } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics.js';
 import { createRedis, evictionWarning, keyPrefix, type RedisClient } from './queue/connection.js';
 import { type ActionQueue, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
@@ -22,6 +23,7 @@ export interface Runtime {
   prefix: string;
   queue: ActionQueue;
   store: Store;
+  metrics: Metrics;
   /** The roster file, resolved against the working directory. */
   rosterFile: string;
   close(): Promise<void>;
@@ -46,6 +48,9 @@ export async function openRuntime(env: NodeJS.ProcessEnv, cwd: string, log?: Log
     prefix,
     queue,
     store: new Store(redis, prefix),
+    metrics: new Metrics(() =>
+      queue.getJobCounts('delayed', 'waiting', 'prioritized', 'active', 'completed', 'failed'),
+    ),
     rosterFile: resolve(cwd, config.ROTA_ROSTER),
     async close() {
       await queue.close();
@@ -73,6 +78,7 @@ export function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker>
       credentials: createCredentialStore(resolve(cwd, config.ROTA_CREDENTIALS)),
       store: runtime.store,
       log,
+      metrics: runtime.metrics,
     },
   });
   return worker.then((running) => ({
@@ -90,6 +96,7 @@ export function runScheduler(runtime: Runtime, file = runtime.rosterFile): Runni
     file,
     intervalMs: config.ROTA_SYNC_INTERVAL,
     log,
+    metrics: runtime.metrics,
     sync: () =>
       syncOnce({
         queue: runtime.queue,

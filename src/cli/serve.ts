@@ -1,3 +1,4 @@
+import { startOpsServer } from '../http.js';
 import { openRuntime, runScheduler, runWorker } from '../runtime.js';
 import { type Io, parseFlags } from './io.js';
 
@@ -16,12 +17,29 @@ export async function serve(
   try {
     const worker = parts.worker ? await runWorker(runtime, io.cwd) : undefined;
     const scheduler = parts.scheduler ? runScheduler(runtime) : undefined;
-    log.info({ worker: parts.worker, scheduler: parts.scheduler, prefix: runtime.prefix }, 'rota started');
+    const port = runtime.config.ROTA_HTTP_PORT;
+    const ops =
+      port > 0
+        ? await startOpsServer(port, runtime.metrics, {
+            redis: async () => (await runtime.redis.ping()) === 'PONG',
+            ...(worker ? { worker: async () => worker.worker.isRunning() } : {}),
+          })
+        : undefined;
+    log.info(
+      {
+        worker: parts.worker,
+        scheduler: parts.scheduler,
+        prefix: runtime.prefix,
+        httpPort: ops?.port ?? null,
+      },
+      'rota started',
+    );
     await new Promise<void>((resolve) => {
       if (io.shutdown.aborted) resolve();
       io.shutdown.addEventListener('abort', () => resolve(), { once: true });
     });
     log.info('stopping: finishing calls in flight');
+    await ops?.close();
     await scheduler?.stop();
     await worker?.close();
     log.info('stopped');

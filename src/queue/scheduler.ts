@@ -1,5 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { formatIssue } from '../roster/format.js';
 import type { SyncResult } from './sync.js';
 
@@ -13,6 +14,7 @@ export interface SchedulerOptions {
   file: string;
   intervalMs: number;
   log: Logger;
+  metrics?: Metrics;
   sync(): Promise<SyncResult>;
 }
 
@@ -33,6 +35,7 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   async function tick(): Promise<void> {
     try {
       const result = await options.sync();
+      options.metrics?.recordSync(result.ok ? 'ok' : 'invalid');
       if (result.ok) {
         const { ok: _ok, warnings, ...counts } = result;
         log.info({ ...counts, warnings: warnings.length }, 'sync');
@@ -43,6 +46,7 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
         );
       }
     } catch (error) {
+      options.metrics?.recordSync('failed');
       log.error({ err: error }, 'sync failed; will try again');
     }
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/redis-server.js';
 import { type Bench, oneOff, openBench, type Running, secondsFromNow, waitUntil } from '../helpers/rota.js';
 
 /**
@@ -10,6 +11,7 @@ const ids = ['101', '102', '103', '104', '105', '106', '107', '108'];
 const passwords = Object.fromEntries(ids.map((id) => [id, `pw-${id}`]));
 
 let bench: Bench;
+let httpPort: number;
 let run: Running;
 const now = Date.now();
 const T0 = secondsFromNow(10, now);
@@ -31,11 +33,13 @@ const lateness = (id: string, action: string, instant: number) => {
 };
 
 beforeAll(async () => {
+  httpPort = await freePort();
   bench = await openBench({
     agents: passwords,
     credentials: { ...passwords, '107': 'wrong-password' },
     // 105 was logged in before rota started; its session ends at the handover to 106.
     loggedIn: { '105': '+919800000105' },
+    env: { ROTA_HTTP_PORT: String(httpPort) },
   });
   await bench.writeRoster(roster(true));
   run = bench.spawnRota(['run']);
@@ -116,5 +120,17 @@ describe('rota run against the simulator', () => {
     const out = run.output();
     expect(out).not.toContain('test-api-key-secret');
     for (const pw of [...Object.values(passwords), 'wrong-password']) expect(out).not.toContain(`"${pw}"`);
+  });
+
+  it('serves /healthz and Prometheus /metrics', async () => {
+    const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { redis: true, worker: true } });
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(metrics).toContain('rota_actions_total{action="login",outcome="done"} 4');
+    expect(metrics).toContain('rota_actions_total{action="login",outcome="rejected"} 1');
+    expect(metrics).toMatch(/rota_action_lateness_seconds_bucket\{le="2",action="login"\} \d+/);
+    expect(metrics).toMatch(/rota_queue_jobs\{state="completed"\} \d+/);
+    expect(metrics).toMatch(/rota_syncs_total\{result="ok"\} [1-9]/);
   });
 });
