@@ -36,7 +36,8 @@ export const run: Verb = async (args, io) => {
       io.stdout(
         `${shown} (revision ${result.revision}, ${result.sessions} sessions): ${verb}added ${result.added}, ` +
           `${verb}removed ${result.removed}, unchanged ${result.unchanged}, caught-up ${result.caughtUp}` +
-          `${result.released ? `, released ${result.released}` : ''}${values['dry-run'] ? ' (dry run)' : ''}\n`,
+          `${result.released ? `, released ${result.released}` : ''}` +
+          `${result.cancelled ? `, left cancelled ${result.cancelled}` : ''}${values['dry-run'] ? ' (dry run)' : ''}\n`,
       );
     }
     return 0;

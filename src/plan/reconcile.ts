@@ -36,6 +36,8 @@ export interface ReconcileInput {
   existing: ReadonlyMap<string, QueueState>;
   agents: ReadonlyMap<string, AgentLoginState>;
   sessions: Session[];
+  /** Roster jobs a person cancelled: job ID → the `sessionKey` of the session it belonged to then. */
+  cancelled: ReadonlyMap<string, string>;
   now: number;
   revision: string;
 }
@@ -48,6 +50,21 @@ export interface SyncDiff {
   caughtUp: number;
   /** Logouts added for agents rota logged in who are, by the new plan, outside every session. */
   released: number;
+  /** Wanted jobs left out because a person cancelled them and their session has not changed since. */
+  cancelled: number;
+}
+
+/**
+ * Identifies a session as planned: a cancelled roster action stays cancelled until the roster changes
+ * the session it belongs to.
+ */
+export function sessionKey(session: { start: number; end: number }): string {
+  return `${session.start}-${session.end}`;
+}
+
+function isCancelled(job: DesiredJob, cancelled: ReadonlyMap<string, string>): boolean {
+  const mark = cancelled.get(job.id);
+  return mark !== undefined && job.data.session !== undefined && mark === sessionKey(job.data.session);
 }
 
 export function reconcile(input: ReconcileInput): SyncDiff {
@@ -55,8 +72,10 @@ export function reconcile(input: ReconcileInput): SyncDiff {
   const wanted = new Set(desired.map((job) => job.id));
   const add: DesiredJob[] = [];
   let unchanged = 0;
+  let cancelled = 0;
   for (const job of desired) {
     if (existing.has(job.id)) unchanged++;
+    else if (isCancelled(job, input.cancelled)) cancelled++;
     else add.push(job);
   }
   const remove: string[] = [];
@@ -65,7 +84,7 @@ export function reconcile(input: ReconcileInput): SyncDiff {
   }
   const caughtUp = add.filter((job) => job.data.at < now).length;
   const releases = planReleases(input, add, new Set(remove));
-  return { add: [...add, ...releases], remove, unchanged, caughtUp, released: releases.length };
+  return { add: [...add, ...releases], remove, unchanged, caughtUp, released: releases.length, cancelled };
 }
 
 /**
@@ -86,6 +105,14 @@ function planReleases(input: ReconcileInput, adding: DesiredJob[], removing: Set
   }
   for (const job of adding) {
     if (job.data.action === 'logout' && job.runAt <= now) logoutPending.add(job.data.agentId);
+  }
+  // A person who cancelled an agent's logout meant the agent to stay logged in.
+  for (const id of input.cancelled.keys()) {
+    const parsed = parseJobId(id);
+    const state = parsed && agents.get(parsed.agentId);
+    if (parsed?.action === 'logout' && state && parsed.at >= state.since && parsed.at <= now) {
+      logoutPending.add(parsed.agentId);
+    }
   }
   const releases: DesiredJob[] = [];
   for (const [agentId, state] of agents) {

@@ -9,7 +9,9 @@ import type { RedisClient } from './connection.js';
  * - `<prefix>:plan` (hash agent → sessions) and `<prefix>:plan:meta`: the last good plan, so workers on any
  *   machine decide against the current roster without reading it;
  * - `<prefix>:agents` (hash agent → AgentLoginState): what rota last achieved for each agent;
- * - `<prefix>:history` (stream): every attempt, for `rota history`.
+ * - `<prefix>:history` (stream): every attempt, for `rota history`;
+ * - `<prefix>:cancelled` (hash job ID → session key): roster actions a person cancelled;
+ * - `<prefix>:paused` (hash): why and when a person paused the API calls.
  * Never a password or API key.
  */
 
@@ -45,7 +47,14 @@ type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone'>;
 const HISTORY_MAX = 200_000;
 
 export class Store {
-  readonly keys: { plan: string; planMeta: string; agents: string; history: string };
+  readonly keys: {
+    plan: string;
+    planMeta: string;
+    agents: string;
+    history: string;
+    cancelled: string;
+    paused: string;
+  };
 
   constructor(
     readonly redis: RedisClient,
@@ -56,6 +65,8 @@ export class Store {
       planMeta: `${prefix}:plan:meta`,
       agents: `${prefix}:agents`,
       history: `${prefix}:history`,
+      cancelled: `${prefix}:cancelled`,
+      paused: `${prefix}:paused`,
     };
   }
 
@@ -107,6 +118,32 @@ export class Store {
 
   async setAgentState(agentId: string, state: AgentLoginState): Promise<void> {
     await this.redis.hset(this.keys.agents, agentId, JSON.stringify(state));
+  }
+
+  async cancelMarks(): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(this.keys.cancelled)));
+  }
+
+  /** Remembers that a person cancelled this roster job, for the session it belongs to. */
+  async markCancelled(jobId: string, sessionKey: string): Promise<void> {
+    await this.redis.hset(this.keys.cancelled, jobId, sessionKey);
+  }
+
+  async dropCancelMarks(jobIds: string[]): Promise<void> {
+    if (jobIds.length > 0) await this.redis.hdel(this.keys.cancelled, ...jobIds);
+  }
+
+  async setPaused(reason: string, at: number): Promise<void> {
+    await this.redis.hset(this.keys.paused, 'reason', reason, 'at', String(at));
+  }
+
+  async clearPaused(): Promise<void> {
+    await this.redis.del(this.keys.paused);
+  }
+
+  async pausedBecause(): Promise<{ reason: string; at: number } | undefined> {
+    const raw = await this.redis.hgetall(this.keys.paused);
+    return raw.at ? { reason: raw.reason ?? '', at: Number(raw.at) } : undefined;
   }
 
   async record(entry: HistoryEntry): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CATCH_UP_LOGOUT_MS, planJobs } from '../plan/jobs.js';
+import { CATCH_UP_LOGOUT_MS, parseJobId, planJobs } from '../plan/jobs.js';
 import { reconcile } from '../plan/reconcile.js';
 import { expandRoster } from '../roster/expand.js';
 import { formatIssue } from '../roster/format.js';
@@ -32,6 +32,7 @@ export type SyncResult =
       unchanged: number;
       caughtUp: number;
       released: number;
+      cancelled: number;
       warnings: RosterIssue[];
     }
   | { ok: false; issues: RosterIssue[] };
@@ -39,6 +40,11 @@ export type SyncResult =
 /** A short fingerprint of the roster's content: jobs record which plan made them. */
 export function rosterRevision(roster: Roster): string {
   return createHash('sha256').update(JSON.stringify(roster)).digest('hex').slice(0, 12);
+}
+
+/** Cancel marks of jobs whose instant is past every window a sync looks at. */
+function staleCancelMarks(cancelled: ReadonlyMap<string, string>, now: number): string[] {
+  return [...cancelled.keys()].filter((id) => (parseJobId(id)?.at ?? 0) < now - CATCH_UP_LOGOUT_MS);
 }
 
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
@@ -60,8 +66,20 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   }
   const revision = rosterRevision(loaded.roster);
   const desired = planJobs(expanded.sessions, now, horizonMs, revision);
-  const [existing, agents] = await Promise.all([queueStates(queue), store.agentStates()]);
-  const diff = reconcile({ desired, existing, agents, sessions: expanded.sessions, now, revision });
+  const [existing, agents, cancelled] = await Promise.all([
+    queueStates(queue),
+    store.agentStates(),
+    store.cancelMarks(),
+  ]);
+  const diff = reconcile({
+    desired,
+    existing,
+    agents,
+    sessions: expanded.sessions,
+    cancelled,
+    now,
+    revision,
+  });
   let removed = diff.remove.length;
   if (!options.dryRun) {
     await store.writePlan(expanded.sessions, {
@@ -72,6 +90,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
       to: now + horizonMs,
     });
     removed = (await applyDiff(queue, diff, now)).removed;
+    await store.dropCancelMarks(staleCancelMarks(cancelled, now));
   }
   return {
     ok: true,
@@ -82,6 +101,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     unchanged: diff.unchanged,
     caughtUp: diff.caughtUp,
     released: diff.released,
+    cancelled: diff.cancelled,
     warnings: issues.filter((issue) => issue.severity === 'warning'),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jobId, planJobs } from '../../src/plan/jobs.js';
-import { type AgentLoginState, type QueueState, reconcile } from '../../src/plan/reconcile.js';
+import { type AgentLoginState, type QueueState, reconcile, sessionKey } from '../../src/plan/reconcile.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
 
 const NOW = Date.parse('2026-12-01T03:00:00Z');
@@ -18,12 +18,14 @@ function run(
   existing: [string, QueueState][] = [],
   agents: [string, AgentLoginState][] = [],
   now = NOW,
+  cancelled: [string, string][] = [],
 ) {
   return reconcile({
     desired: planJobs(sessions, now, 24 * H, 'r2'),
     existing: new Map(existing),
     agents: new Map(agents),
     sessions,
+    cancelled: new Map(cancelled),
     now,
     revision: 'r2',
   });
@@ -129,5 +131,27 @@ describe('reconcile', () => {
     const agents: [string, AgentLoginState][] = [['1', { loggedIn: true, since: NOW - H, source: 'roster' }]];
     const diff = run([], [[jobId('release', 'logout', '1', NOW - H), 'failed']], agents);
     expect(diff.add).toEqual([]);
+  });
+
+  it('keeps a cancelled roster action cancelled until the roster changes its session', () => {
+    const login = jobId('roster', 'login', '1', NOW + H);
+    const same = run([session('1', NOW + H, NOW + 2 * H)], [], [], NOW, [
+      [login, sessionKey({ start: NOW + H, end: NOW + 2 * H })],
+    ]);
+    expect(same.add.map((j) => j.id)).toEqual([jobId('roster', 'logout', '1', NOW + 2 * H)]);
+    expect(same.cancelled).toBe(1);
+    const changed = run([session('1', NOW + H, NOW + 3 * H)], [], [], NOW, [
+      [login, sessionKey({ start: NOW + H, end: NOW + 2 * H })],
+    ]);
+    expect(changed.add.map((j) => j.id)).toContain(login);
+    expect(changed.cancelled).toBe(0);
+  });
+
+  it('does not release an agent whose logout a person cancelled', () => {
+    const logout = jobId('roster', 'logout', '1', NOW - 60_000);
+    const diff = run([], [], [['1', { loggedIn: true, since: NOW - H, source: 'roster' }]], NOW, [
+      [logout, sessionKey({ start: NOW - H, end: NOW - 60_000 })],
+    ]);
+    expect(diff).toMatchObject({ add: [], released: 0 });
   });
 });
