@@ -283,7 +283,7 @@ function phoneClashErrors(roster: Roster, sessions: readonly Session[], clocks: 
       : `${isoDate(Math.floor(toLocal / DAY_MS))} ${clockTime(toLocal)}`;
     const more = times > 1 ? ` (and ${times - 1} more time${times > 2 ? 's' : ''})` : '';
     return {
-      ...agent.place,
+      ...(agent.phonePlace ?? agent.place),
       severity: 'error' as const,
       message:
         `agents ${earlier.agentId} and ${later.agentId} share phone ${phone} and are both on shift ` +

@@ -4,6 +4,7 @@
  * and checks what spans entries (duplicate agent IDs, team references).
  */
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -146,28 +147,37 @@ function aliasProblem(doc: Doc, where: Placer): RosterIssue | undefined {
     return total;
   };
   let added = 0;
-  const walk = (node: unknown, path: Path): RosterIssue | undefined => {
+  /** The alias that crosses the limit, with its path built on the way back out: most nodes need none. */
+  const find = (node: unknown): { alias: Alias; path: PropertyKey[] } | undefined => {
     if (isAlias(node)) {
       added += size(node) - 1;
-      if (added <= MAX_ALIAS_EXPANSION) return undefined;
-      const message = `the alias *${node.source} makes the file expand to more than ${MAX_ALIAS_EXPANSION} values, or contains itself; write the entries out, or share shifts through teams`;
-      return issue(where.offsetPlace(node.range?.[0] ?? 0, path), message);
+      return added > MAX_ALIAS_EXPANSION ? { alias: node, path: [] } : undefined;
     }
     if (isMap(node)) {
       for (const pair of node.items) {
-        const found = walk(pair.key, path) ?? walk(pair.value, [...path, keyText(pair.key)]);
-        if (found) return found;
+        const inKey = find(pair.key);
+        if (inKey) return inKey;
+        const inValue = find(pair.value);
+        if (inValue) {
+          inValue.path.unshift(keyText(pair.key));
+          return inValue;
+        }
       }
-    }
-    if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const found = walk(item, [...path, i]);
-        if (found) return found;
+    } else if (isSeq(node)) {
+      for (let i = 0; i < node.items.length; i++) {
+        const found = find(node.items[i]);
+        if (found) {
+          found.path.unshift(i);
+          return found;
+        }
       }
     }
     return undefined;
   };
-  return walk(doc.contents, []);
+  const found = find(doc.contents);
+  if (!found) return undefined;
+  const message = `the alias *${found.alias.source} makes the file expand to more than ${MAX_ALIAS_EXPANSION} values, or contains itself; write the entries out, or share shifts through teams`;
+  return issue(where.offsetPlace(found.alias.range?.[0] ?? 0, found.path), message);
 }
 
 /**
@@ -248,6 +258,7 @@ function buildRoster(input: RosterInput, file: string, where: Placer): Roster {
       shifts: placed(shifts, ['agents', i, 'shifts']),
       off,
       place: where.at(['agents', i]),
+      phonePlace: where.at(['agents', i, 'phone']),
     }),
   );
   const teams = Object.fromEntries(

@@ -184,8 +184,19 @@ function readCron(s: string): Read<string> {
   return wrong(`${JSON.stringify(s)} never matches a real date; ${CRON_EXAMPLE}`);
 }
 
+/**
+ * Zone names already found valid. Luxon checks a zone by building an `Intl.DateTimeFormat` each time,
+ * which costs more than the rest of an agent's validation, and a roster repeats a few zones thousands
+ * of times. Only valid names are kept: there are few of them, while invalid ones are unbounded.
+ */
+const validZones = new Set<string>();
+
 function readZone(s: string): Read<string> {
-  if (IANAZone.isValidZone(s)) return ok(s);
+  if (validZones.has(s)) return ok(s);
+  if (IANAZone.isValidZone(s)) {
+    validZones.add(s);
+    return ok(s);
+  }
   return wrong(
     `${JSON.stringify(s)} is not a time zone; use an IANA name like Asia/Kolkata or Europe/London`,
   );
@@ -315,29 +326,23 @@ const shifts = list(shift, 'a list of shifts', 'write shifts as a list, one "- "
 
 // ---------------------------------------------------------------------------------------------------
 // Holidays, leave, teams, agents, the roster
+// (each form is built once, not per entry: building a zod schema costs far more than using it)
 
-const holiday = dispatch((input) =>
-  typeof input === 'string'
-    ? date.transform((d) => ({ date: d }))
-    : strict('a holiday', 'write a date like 2026-12-25, or { date: 2026-12-25, name: Christmas }', {
-        date,
-        name: label('holiday name').optional(),
-      }),
+const holidayDate = date.transform((d) => ({ date: d }));
+const holidayEntry = strict(
+  'a holiday',
+  'write a date like 2026-12-25, or { date: 2026-12-25, name: Christmas }',
+  { date, name: label('holiday name').optional() },
 );
+const holiday = dispatch((input) => (typeof input === 'string' ? holidayDate : holidayEntry));
 
-const leave = dispatch((input) =>
-  typeof input === 'string'
-    ? date.transform((d) => ({ from: d, to: d }))
-    : strict(
-        'a leave entry',
-        'write a date like 2026-12-31, or { from: 2026-12-01, to: 2026-12-05, reason: leave }',
-        {
-          from: date,
-          to: date,
-          reason: label('reason').optional(),
-        },
-      ).superRefine(inOrder('to', (v) => v.to)),
-);
+const leaveDate = date.transform((d) => ({ from: d, to: d }));
+const leaveRange = strict(
+  'a leave entry',
+  'write a date like 2026-12-31, or { from: 2026-12-01, to: 2026-12-05, reason: leave }',
+  { from: date, to: date, reason: label('reason').optional() },
+).superRefine(inOrder('to', (v) => v.to));
+const leave = dispatch((input) => (typeof input === 'string' ? leaveDate : leaveRange));
 
 const team = strict('a team', 'write a team like morning: { shifts: [ ... ] }', { shifts });
 

@@ -97,6 +97,8 @@ export interface Agent {
   shifts: Shift[];
   off: LeaveRange[];
   place: Place;
+  /** Where the phone number is written, for a clash with another agent's phone; else `place` is used. */
+  phonePlace?: Place;
 }
 
 export interface Roster {

@@ -67,7 +67,7 @@ agents:
 `;
 
 const clashError = (more: string) =>
-  'clash.yaml:5:5 agents[1]: agents 1 and 2 share phone +919800000000 and are both on shift on 2026-12-02 ' +
+  'clash.yaml:5:23 agents[1].phone: agents 1 and 2 share phone +919800000000 and are both on shift on 2026-12-02 ' +
   `from 11:00 to 12:00 (Asia/Kolkata)${more}; a phone serves one agent at a time: give one of them another ` +
   'phone, or end one shift when the other starts\n';
 

@@ -67,8 +67,8 @@ describe('checkRoster', () => {
       {
         file: 'roster.yaml',
         line: 5,
-        column: 5,
-        path: 'agents[1]',
+        column: 23,
+        path: 'agents[1].phone',
         severity: 'error',
         message:
           'agents 1 and 2 share phone +919800000000 and are both on shift on 2026-12-11 from 11:00 to 12:00 ' +
@@ -78,7 +78,7 @@ describe('checkRoster', () => {
     ]);
     // The clash of agents 3 and 4 is on 2026-12-21: found once within 14 days, when the first is past.
     expect(checkRoster(roster, Date.parse('2026-12-13T04:30:00Z')).map((issue) => issue.path)).toEqual([
-      'agents[3]',
+      'agents[3].phone',
     ]);
   });
 

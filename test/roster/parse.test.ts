@@ -135,6 +135,7 @@ agents:
             { from: '2027-01-02', to: '2027-01-02' },
           ],
           place: { file: 'r.yaml', line: 13, column: 5, path: 'agents[0]' },
+          phonePlace: { file: 'r.yaml', line: 14, column: 12, path: 'agents[0].phone' },
         },
         {
           id: 'A-7',
@@ -144,6 +145,7 @@ agents:
           shifts: [],
           off: [],
           place: { file: 'r.yaml', line: 21, column: 5, path: 'agents[1]' },
+          phonePlace: { file: 'r.yaml', line: 22, column: 12, path: 'agents[1].phone' },
         },
       ],
     });
