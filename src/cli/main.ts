@@ -4,12 +4,21 @@ import { UsageError } from './io.js';
 
 /** Each verb lives in its own file and is loaded only when asked for. */
 export const verbs: Record<string, () => Promise<{ run: Verb }>> = {
+  cancel: () => import('./cancel.js'),
   check: () => import('./check.js'),
   demo: () => import('./demo.js'),
+  history: () => import('./history.js'),
+  jobs: () => import('./jobs.js'),
+  login: () => import('./login.js'),
+  logout: () => import('./logout.js'),
+  pause: () => import('./pause.js'),
   plan: () => import('./plan.js'),
+  requeue: () => import('./requeue.js'),
+  resume: () => import('./resume.js'),
   run: () => import('./run.js'),
   scheduler: () => import('./scheduler.js'),
   simulator: () => import('./simulator.js'),
+  status: () => import('./status.js'),
   sync: () => import('./sync.js'),
   worker: () => import('./worker.js'),
 };
@@ -25,10 +34,25 @@ usage: rota <command> [options]
   worker                            run workers until SIGTERM/SIGINT
   scheduler                         sync at start, on an interval and when the roster changes
   run                               scheduler and worker in one process
+  status [--json]                   counts by state, paused or not, the plan, next actions, failures
+  jobs [--state S] [--agent ID] [--json]
+                                    list jobs (S: delayed, waiting, prioritized, active, completed, failed)
+  history [--agent ID] [--since DUR] [--json]
+                                    what was called, when, with which outcome (default since 24h)
+  requeue JOB_ID... | --failed [--agent ID]
+                                    run failed (or finished) jobs again now
+  login ID [--at TIME]              log an agent in by hand, now or at TIME
+  logout ID [--at TIME]             log an agent out by hand, now or at TIME
+  cancel JOB_ID... | --agent ID [--date DATE]
+                                    remove pending jobs; roster ones stay out until their session changes
+  pause [--reason TEXT]             stop calling the API (jobs wait, nothing is lost)
+  resume                            start calling the API again
   simulator [--port N] [--host H] [--agents FILE]
                                     run the CloudAgent simulator alone
   demo                              the whole system on one machine with no setup
 
+TIME is 2026-12-01T09:00:00+05:30 (ISO 8601 with an offset) or HH:MM[:SS] today in the roster zone;
+DATE is YYYY-MM-DD in the roster zone; DUR is like 90s, 15m, 2h, 7d.
 See README.md for the roster format and configuration.
 `;
 

@@ -18,6 +18,8 @@ import type { RedisClient } from './connection.js';
 export interface PlanMeta {
   revision: string;
   file: string;
+  /** The roster's own zone: admin verbs show times in it. */
+  zone: string;
   syncedAt: number;
   from: number;
   to: number;

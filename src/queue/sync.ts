@@ -85,6 +85,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     await store.writePlan(expanded.sessions, {
       revision,
       file,
+      zone: loaded.roster.timezone,
       syncedAt: now,
       from: now - CATCH_UP_LOGOUT_MS,
       to: now + horizonMs,

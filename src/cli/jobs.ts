@@ -1,0 +1,62 @@
+import { isJobState, JOB_STATES, jobRow, pickJobs } from '../plan/admin.js';
+import { readJobs, rosterZone } from '../queue/admin.js';
+import { ZoneClock } from '../roster/expand-zone.js';
+import { openRuntime } from '../runtime.js';
+import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+import { table } from './table.js';
+
+/** `rota jobs [--state S] [--agent ID] [--json]`: the jobs in the queue, by scheduled instant. */
+export const run: Verb = async (args, io) => {
+  const { values } = parseFlags(
+    args,
+    { state: { type: 'string' }, agent: { type: 'string' }, json: { type: 'boolean', default: false } },
+    false,
+  );
+  const { state } = values;
+  if (state !== undefined && !isJobState(state)) {
+    throw new UsageError(`--state "${state}" is not a job state; use one of ${JOB_STATES.join(', ')}`);
+  }
+  const runtime = await openRuntime(io.env, io.cwd);
+  try {
+    const clock = new ZoneClock(await rosterZone(runtime.store));
+    const jobs = await readJobs(runtime.queue, state === undefined ? JOB_STATES : [state]);
+    const rows = pickJobs(jobs, values.agent === undefined ? {} : { agentId: values.agent }).map((job) =>
+      jobRow(job, clock),
+    );
+    if (values.json) {
+      printJson(io, { zone: clock.name, jobs: rows });
+      return 0;
+    }
+    if (rows.length === 0) {
+      io.stdout('no jobs\n');
+      return 0;
+    }
+    io.stdout(
+      table(
+        [
+          'job',
+          'action',
+          'agent',
+          `scheduled (${clock.name})`,
+          'scheduled (UTC)',
+          'state',
+          'attempts',
+          'outcome',
+        ],
+        rows.map((row) => [
+          row.id,
+          row.action,
+          row.agentId,
+          row.scheduled,
+          row.scheduledUtc,
+          row.state,
+          String(row.attempts),
+          row.result,
+        ]),
+      ),
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+};

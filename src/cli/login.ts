@@ -1,0 +1,60 @@
+import type { Action } from '../cloudagent/types.js';
+import { inZone, manualInstant, manualJob, relative } from '../plan/admin.js';
+import { addManualJob } from '../queue/admin.js';
+import { ZoneClock } from '../roster/expand-zone.js';
+import { openRuntime } from '../runtime.js';
+import { printIssues, readRosterFile } from './check.js';
+import { parseFlags, UsageError, type Verb } from './io.js';
+
+/**
+ * `rota login ID [--at TIME]` and `rota logout ID [--at TIME]`: a manual action as a job, now or at TIME.
+ * The agent and its phone come from the roster.
+ */
+export function manualAction(action: Action): Verb {
+  return async (args, io) => {
+    const { values, positionals } = parseFlags(args, { at: { type: 'string' } });
+    const [agentId, ...extra] = positionals;
+    if (agentId === undefined || extra.length > 0)
+      throw new UsageError(`give one agent ID: rota ${action} ID [--at TIME]`);
+    const { shown, roster, issues } = await readRosterFile(undefined, io);
+    if (!roster) {
+      printIssues(io, issues);
+      io.stderr(`${shown}: the roster has errors; fix them to ${action} agents by hand\n`);
+      return 1;
+    }
+    const agent = roster.agents.find((candidate) => candidate.id === agentId);
+    if (!agent) {
+      io.stderr(`${shown} has no agent ${agentId}\n`);
+      return 1;
+    }
+    const clock = new ZoneClock(roster.timezone);
+    const now = Date.now();
+    const when = manualInstant(values.at, clock, now);
+    if ('error' in when) throw new UsageError(when.error);
+    const job = manualJob(action, agentId, agent.phone, when.at);
+    const runtime = await openRuntime(io.env, io.cwd);
+    try {
+      const added = await addManualJob(runtime.queue, job, now);
+      if (!added.added) {
+        io.stderr(
+          `${job.id} already exists (${added.state}); to run a finished one again, use rota requeue\n`,
+        );
+        return 1;
+      }
+      const runs = when.at <= now ? 'now' : `at ${inZone(clock, when.at)} (${relative(when.at, now)})`;
+      io.stdout(
+        `manual ${action} of agent ${agentId} (${agent.phone}) queued as ${job.id}; it runs ${runs}\n`,
+      );
+      const paused = await runtime.store.pausedBecause();
+      if (paused)
+        io.stdout(
+          `  note: rota is paused${paused.reason ? ` (${paused.reason})` : ''}; it waits for rota resume\n`,
+        );
+      return 0;
+    } finally {
+      await runtime.close();
+    }
+  };
+}
+
+export const run = manualAction('login');

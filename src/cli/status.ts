@@ -1,0 +1,107 @@
+import { inZone, type JobView, relative } from '../plan/admin.js';
+import { readStatus, rosterZone } from '../queue/admin.js';
+import { ZoneClock } from '../roster/expand-zone.js';
+import { openRuntime } from '../runtime.js';
+import { parseFlags, printJson, type Verb } from './io.js';
+import { table } from './table.js';
+
+/** `rota status [--json]`: counts by state, paused or not, the stored plan, next actions, recent failures. */
+export const run: Verb = async (args, io) => {
+  const { values } = parseFlags(args, { json: { type: 'boolean', default: false } }, false);
+  const runtime = await openRuntime(io.env, io.cwd);
+  try {
+    const now = Date.now();
+    const status = await readStatus(runtime.queue, runtime.store, now);
+    const clock = new ZoneClock(await rosterZone(runtime.store));
+    const at = (ms: number) => inZone(clock, ms);
+    const action = (job: JobView) => ({
+      id: job.id,
+      action: job.data.action,
+      agentId: job.data.agentId,
+      kind: job.data.kind,
+      scheduled: at(job.data.at),
+      scheduledMs: job.data.at,
+      runsAt: at(job.runAt ?? now),
+      runsAtMs: job.runAt ?? now,
+    });
+    const failure = (job: JobView) => ({
+      id: job.id,
+      agentId: job.data.agentId,
+      failedAt: at(job.finishedOn ?? now),
+      failedAtMs: job.finishedOn ?? now,
+      reason: job.failedReason ?? '',
+    });
+    const { paused, plan } = status;
+    if (values.json) {
+      printJson(io, {
+        zone: clock.name,
+        counts: status.counts,
+        paused: paused
+          ? { reason: paused.reason, ...(paused.at ? { since: at(paused.at), sinceMs: paused.at } : {}) }
+          : null,
+        plan: plan
+          ? {
+              revision: plan.revision,
+              syncedAt: at(plan.syncedAt),
+              syncedAtMs: plan.syncedAt,
+              ...(plan.lastError
+                ? { lastError: plan.lastError, lastErrorAt: at(plan.lastErrorAt ?? plan.syncedAt) }
+                : {}),
+            }
+          : null,
+        loggedIn: status.loggedIn,
+        next: status.next.map(action),
+        failures: status.failures.map(failure),
+      });
+      return 0;
+    }
+    if (plan?.lastError) {
+      io.stdout(
+        `ROSTER ERROR since ${at(plan.lastErrorAt ?? plan.syncedAt)}: running on the last good plan ` +
+          `(revision ${plan.revision}).\n  ${plan.lastError}\n\n`,
+      );
+    }
+    io.stdout(
+      paused
+        ? `PAUSED${paused.at ? ` since ${at(paused.at)} (${relative(paused.at, now)})` : ''}` +
+            `${paused.reason ? `: ${paused.reason}` : ''}; no API calls until rota resume\n`
+        : 'running: not paused\n',
+    );
+    io.stdout(
+      plan
+        ? `plan: revision ${plan.revision}, synced ${at(plan.syncedAt)} (${relative(plan.syncedAt, now)})\n`
+        : 'plan: none stored yet; run rota sync or rota run\n',
+    );
+    const counts = Object.entries(status.counts).map(([state, count]) => `${state} ${count}`);
+    io.stdout(`jobs: ${counts.join(', ')}\nlogged in by rota: ${status.loggedIn} agent(s)\n`);
+    io.stdout(`\nnext actions (${clock.name})\n`);
+    io.stdout(
+      status.next.length === 0
+        ? 'none\n'
+        : table(
+            ['runs', 'scheduled', 'action', 'agent', 'job'],
+            status.next
+              .map(action)
+              .map((row) => [
+                row.runsAtMs <= now ? 'now' : row.runsAt,
+                row.scheduled,
+                row.action,
+                row.agentId,
+                row.id,
+              ]),
+          ),
+    );
+    io.stdout('\nrecent failures\n');
+    io.stdout(
+      status.failures.length === 0
+        ? 'none\n'
+        : table(
+            ['failed at', 'agent', 'job', 'reason'],
+            status.failures.map(failure).map((row) => [row.failedAt, row.agentId, row.id, row.reason]),
+          ),
+    );
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+};
