@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Io } from './cli/io.js';
 import { createCloudAgentClient } from './cloudagent/client.js';
 import { createCredentialStore } from './config/credentials.js';
 import { type Config, loadConfig, requireApiAccount } from './config/env.js';
@@ -29,16 +30,60 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(env: NodeJS.ProcessEnv, cwd: string, log?: Logger): Promise<Runtime> {
-  const config = loadConfig(env);
-  const logger = log ?? createLogger(config.LOG_LEVEL);
+export interface RuntimeOptions {
+  log?: Logger;
+  /** Give up when Redis has not answered by then (one-shot verbs); long-running ones wait for it. */
+  connectTimeoutMs?: number;
+  /** The validated environment, when the caller has it already. */
+  config?: Config;
+}
+
+/** A one-shot verb waits this long for Redis before it says it cannot reach it. */
+const ONE_SHOT_CONNECT_MS = 10_000;
+
+/** REDIS_URL as it may be shown: the password masked. */
+function shownRedisUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/g, '//$1:***@');
+}
+
+export async function openRuntime(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
+  const config = options.config ?? loadConfig(env);
+  const logger = options.log ?? createLogger(config.LOG_LEVEL);
   const redis = createRedis(config);
-  redis.on('error', (error) =>
-    logger.warn({ err: { message: error.message } }, 'Redis connection problem (retrying)'),
-  );
+  let lastProblem = '';
+  const onProblem = (error: Error) => {
+    if (error.message === lastProblem) return;
+    lastProblem = error.message;
+    logger.warn({ err: { message: error.message } }, 'Redis connection problem (retrying)');
+  };
+  redis.on('error', onProblem);
+  redis.on('ready', () => {
+    lastProblem = '';
+  });
   const prefix = keyPrefix(config);
   const queue = openQueue(redis, prefix);
-  await queue.waitUntilReady();
+  queue.on('error', onProblem);
+  const ready = queue.waitUntilReady();
+  if (options.connectTimeoutMs === undefined) {
+    await ready;
+  } else {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.connectTimeoutMs);
+    });
+    const result = await Promise.race([ready, gaveUp]).finally(() => clearTimeout(timer));
+    if (result === 'timeout') {
+      redis.disconnect();
+      throw new Error(
+        `cannot reach Redis at ${shownRedisUrl(config.REDIS_URL)}${lastProblem ? ` (${lastProblem})` : ''}; ` +
+          'is it running, and is REDIS_URL right?',
+      );
+    }
+  }
   const warning = await evictionWarning(redis);
   if (warning) logger.warn(warning);
   return {
@@ -57,6 +102,24 @@ export async function openRuntime(env: NodeJS.ProcessEnv, cwd: string, log?: Log
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/**
+ * A one-shot verb's runtime: Redis within 10 s or a clear error; log lines on stderr (stdout is the
+ * verb's own, one JSON document with --json); always closed afterwards.
+ */
+export async function withRuntime<T>(io: Io, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig(io.env);
+  const runtime = await openRuntime(io.env, io.cwd, {
+    config,
+    connectTimeoutMs: ONE_SHOT_CONNECT_MS,
+    log: createLogger(config.LOG_LEVEL, { write: (line: string) => io.stderr(line) }),
+  });
+  try {
+    return await use(runtime);
+  } finally {
+    await runtime.close();
+  }
 }
 
 export function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker> {

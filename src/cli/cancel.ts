@@ -1,7 +1,7 @@
 import { type JobFilter, PENDING_STATES, parseDate, pickJobs } from '../plan/admin.js';
 import { type Attempt, cancelJob, readJobs, rosterZone } from '../queue/admin.js';
 import { localDaysWindow } from '../roster/expand-zone.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, UsageError, type Verb } from './io.js';
 
 /** `rota cancel JOB_ID... | --agent ID [--date DATE]`: remove pending jobs. */
@@ -16,8 +16,7 @@ export const run: Verb = async (args, io) => {
   if (values.date !== undefined && date === undefined) {
     throw new UsageError(`--date "${values.date}" is not a date; give one like 2026-12-01 (YYYY-MM-DD)`);
   }
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     let ids = positionals;
     if (values.agent !== undefined) {
       const filter: JobFilter = { agentId: values.agent };
@@ -42,7 +41,5 @@ export const run: Verb = async (args, io) => {
       }
     }
     return attempts.every((attempt) => attempt.ok) ? 0 : 1;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

@@ -2,7 +2,7 @@ import { formatDuration, parseDuration } from '../duration.js';
 import { inZone, span } from '../plan/admin.js';
 import { rosterZone } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, printJson, UsageError, type Verb } from './io.js';
 import { table } from './table.js';
 
@@ -23,8 +23,7 @@ export const run: Verb = async (args, io) => {
   if (sinceMs === undefined) {
     throw new UsageError(`--since "${values.since}" is not a duration; give one like 90s, 15m, 2h or 7d`);
   }
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const clock = new ZoneClock(await rosterZone(runtime.store));
     const since = Date.now() - sinceMs;
     const entries = await runtime.store.history({
@@ -60,7 +59,5 @@ export const run: Verb = async (args, io) => {
       );
     }
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

@@ -1,7 +1,7 @@
 import { isJobState, JOB_STATES, jobRow, pickJobs } from '../plan/admin.js';
 import { readJobs, rosterZone } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, printJson, UsageError, type Verb } from './io.js';
 import { table } from './table.js';
 
@@ -16,8 +16,7 @@ export const run: Verb = async (args, io) => {
   if (state !== undefined && !isJobState(state)) {
     throw new UsageError(`--state "${state}" is not a job state; use one of ${JOB_STATES.join(', ')}`);
   }
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const clock = new ZoneClock(await rosterZone(runtime.store));
     const jobs = await readJobs(runtime.queue, state === undefined ? JOB_STATES : [state]);
     const rows = pickJobs(jobs, values.agent === undefined ? {} : { agentId: values.agent }).map((job) =>
@@ -56,7 +55,5 @@ export const run: Verb = async (args, io) => {
       ),
     );
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

@@ -2,7 +2,7 @@ import type { Action } from '../cloudagent/types.js';
 import { inZone, manualInstant, manualJob, relative } from '../plan/admin.js';
 import { addManualJob } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { printIssues, readRosterFile } from './check.js';
 import { parseFlags, UsageError, type Verb } from './io.js';
 
@@ -32,8 +32,7 @@ export function manualAction(action: Action): Verb {
     const when = manualInstant(values.at, clock, now);
     if ('error' in when) throw new UsageError(when.error);
     const job = manualJob(action, agentId, agent.phone, when.at);
-    const runtime = await openRuntime(io.env, io.cwd);
-    try {
+    return withRuntime(io, async (runtime) => {
       const added = await addManualJob(runtime.queue, job, now);
       if (!added.added) {
         io.stderr(
@@ -51,9 +50,7 @@ export function manualAction(action: Action): Verb {
           `  note: rota is paused${paused.reason ? ` (${paused.reason})` : ''}; it waits for rota resume\n`,
         );
       return 0;
-    } finally {
-      await runtime.close();
-    }
+    });
   };
 }
 

@@ -1,14 +1,13 @@
 import { inZone } from '../plan/admin.js';
 import { pauseActions, rosterZone } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, type Verb } from './io.js';
 
 /** `rota pause [--reason TEXT]`: workers stop taking jobs; due jobs wait, nothing is lost. */
 export const run: Verb = async (args, io) => {
   const { values } = parseFlags(args, { reason: { type: 'string', default: '' } }, false);
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const already = await pauseActions(runtime.queue, runtime.store, values.reason, Date.now());
     if (already) {
       const since = inZone(new ZoneClock(await rosterZone(runtime.store)), already.at);
@@ -17,7 +16,5 @@ export const run: Verb = async (args, io) => {
       io.stdout('paused: no API calls until rota resume; due jobs wait and nothing is lost\n');
     }
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

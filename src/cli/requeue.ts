@@ -1,6 +1,6 @@
 import { pickJobs } from '../plan/admin.js';
 import { type Attempt, readJobs, requeueJob } from '../queue/admin.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, UsageError, type Verb } from './io.js';
 
 /** `rota requeue JOB_ID... | --failed [--agent ID]`: run failed (or finished) jobs again now. */
@@ -13,8 +13,7 @@ export const run: Verb = async (args, io) => {
     throw new UsageError('give job IDs, or --failed (optionally with --agent ID), not both');
   }
   if (values.agent !== undefined && !values.failed) throw new UsageError('--agent goes with --failed');
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const ids = values.failed
       ? pickJobs(
           await readJobs(runtime.queue, ['failed']),
@@ -35,7 +34,5 @@ export const run: Verb = async (args, io) => {
       }
     }
     return attempts.every((attempt) => attempt.ok) ? 0 : 1;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

@@ -1,16 +1,13 @@
 import { resumeActions } from '../queue/admin.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, type Verb } from './io.js';
 
 /** `rota resume`: workers take jobs again, due ones first. */
 export const run: Verb = async (args, io) => {
   parseFlags(args, {}, false);
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const wasPaused = await resumeActions(runtime.queue, runtime.store);
     io.stdout(wasPaused ? 'resumed: workers take jobs again\n' : 'was not paused; nothing to do\n');
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

@@ -1,3 +1,4 @@
+import { loadConfig, requireApiAccount } from '../config/env.js';
 import { startOpsServer } from '../http.js';
 import { openRuntime, runScheduler, runWorker } from '../runtime.js';
 import { type Io, parseFlags } from './io.js';
@@ -12,7 +13,10 @@ export async function serve(
   parts: { worker: boolean; scheduler: boolean },
 ): Promise<number> {
   parseFlags(args, {}, false);
-  const runtime = await openRuntime(io.env, io.cwd);
+  const config = loadConfig(io.env);
+  // A worker without its account fails here, before waiting for Redis.
+  if (parts.worker) requireApiAccount(config);
+  const runtime = await openRuntime(io.env, io.cwd, { config });
   const { log } = runtime;
   try {
     const worker = parts.worker ? await runWorker(runtime, io.cwd) : undefined;

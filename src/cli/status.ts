@@ -1,15 +1,14 @@
 import { inZone, type JobView, relative } from '../plan/admin.js';
 import { readStatus, rosterZone } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 import { table } from './table.js';
 
 /** `rota status [--json]`: counts by state, paused or not, the stored plan, next actions, recent failures. */
 export const run: Verb = async (args, io) => {
   const { values } = parseFlags(args, { json: { type: 'boolean', default: false } }, false);
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const now = Date.now();
     const status = await readStatus(runtime.queue, runtime.store, now);
     const clock = new ZoneClock(await rosterZone(runtime.store));
@@ -101,7 +100,5 @@ export const run: Verb = async (args, io) => {
           ),
     );
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { syncOnce } from '../queue/sync.js';
-import { openRuntime } from '../runtime.js';
+import { withRuntime } from '../runtime.js';
 import { nameFile, printIssues, rosterArgument } from './check.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 
@@ -10,8 +10,7 @@ export const run: Verb = async (args, io) => {
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
-  const runtime = await openRuntime(io.env, io.cwd);
-  try {
+  return withRuntime(io, async (runtime) => {
     const shown = rosterArgument(positionals) ?? runtime.config.ROTA_ROSTER;
     const file = resolve(io.cwd, shown);
     const result = await syncOnce({
@@ -41,7 +40,5 @@ export const run: Verb = async (args, io) => {
       );
     }
     return 0;
-  } finally {
-    await runtime.close();
-  }
+  });
 };

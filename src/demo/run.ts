@@ -69,7 +69,7 @@ export async function runDemo(io: Io): Promise<number> {
       ROTA_API_TIMEOUT: '3s',
       ROTA_HTTP_PORT: '0',
     };
-    const runtime = await openRuntime(env, dir, createLogger('info', logStream));
+    const runtime = await openRuntime(env, dir, { log: createLogger('info', logStream) });
     const worker = await runWorker(runtime, dir);
     const scheduler = runScheduler(runtime);
 
