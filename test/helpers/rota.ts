@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/cloudagent/simulator.js';
 import { QUEUE_NAME } from '../../src/queue/queue.js';
 import { Store } from '../../src/queue/store.js';
@@ -182,4 +182,26 @@ export function rosterOf(ids: string[], shifts: (id: string) => string[], zone =
         `  - { id: "${id}", phone: "+9198${String(i).padStart(8, '0')}", shifts: [${shifts(id).join(', ')}] }\n`,
     )
     .join('')}`;
+}
+
+/** `count` agent IDs from `first` on, and the simulator password of each. */
+export function agentsFrom(
+  first: number,
+  count: number,
+): { ids: string[]; passwords: Record<string, string> } {
+  const ids = Array.from({ length: count }, (_, i) => String(first + i));
+  return { ids, passwords: Object.fromEntries(ids.map((id) => [id, `pw-${id}`])) };
+}
+
+/** For files whose tests each open their own bench: opens one, and closes it after the test. */
+export function benchPerTest(): (options: BenchOptions) => Promise<Bench> {
+  let open: Bench | undefined;
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
+  return async (options) => {
+    open = await openBench(options);
+    return open;
+  };
 }

@@ -1,10 +1,11 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  agentsFrom,
   type Bench,
+  benchPerTest,
   oneOff,
-  openBench,
   rosterOf,
   secondsFromNow,
   waitUntil,
@@ -13,14 +14,8 @@ import {
 
 /** The scheduler side: idempotent syncs, even two at once; roster changes on disk; invalid rosters. */
 
-const ids = Array.from({ length: 60 }, (_, i) => `7${String(i).padStart(2, '0')}`);
-const passwords = Object.fromEntries(ids.map((id) => [id, `pw-${id}`]));
-let bench: Bench | undefined;
-
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const { ids, passwords } = agentsFrom(700, 60);
+const openBench = benchPerTest();
 
 const jobIds = (b: Bench) =>
   withQueue(b, async (q) => (await q.getJobs(['delayed', 'waiting', 'prioritized'])).map((j) => j.id).sort());
@@ -28,7 +23,6 @@ const jobIds = (b: Bench) =>
 describe('sync', () => {
   it('two syncs at once create no duplicates, and a third adds nothing', async () => {
     const b = await openBench({ agents: passwords });
-    bench = b;
     const T0 = secondsFromNow(3600);
     await b.writeRoster(
       rosterOf(ids, () => [oneOff(T0, T0 + 3_600_000), oneOff(T0 + 7_200_000, T0 + 10_800_000)]),
@@ -46,7 +40,6 @@ describe('sync', () => {
 
   it('--dry-run says what it would do and changes nothing', async () => {
     const b = await openBench({ agents: passwords });
-    bench = b;
     const T0 = secondsFromNow(3600);
     await b.writeRoster(rosterOf(ids.slice(0, 3), () => [oneOff(T0, T0 + 3_600_000)]));
     const dry = await b.rota(['sync', '--dry-run']);
@@ -57,7 +50,6 @@ describe('sync', () => {
 
   it('refuses an invalid roster with its errors and exit 1, keeping every job as it was', async () => {
     const b = await openBench({ agents: passwords });
-    bench = b;
     const T0 = secondsFromNow(3600);
     await b.writeRoster(rosterOf(ids.slice(0, 2), () => [oneOff(T0, T0 + 3_600_000)]));
     expect((await b.rota(['sync'])).code).toBe(0);
@@ -74,7 +66,6 @@ describe('sync', () => {
 describe('rota scheduler', () => {
   it('re-syncs within seconds when an editor replaces the roster, and keeps the last good plan on a bad one', async () => {
     const b = await openBench({ agents: passwords });
-    bench = b;
     const T0 = secondsFromNow(3600);
     await b.writeRoster(rosterOf(ids.slice(0, 1), () => [oneOff(T0, T0 + 3_600_000)]));
     const scheduler = b.spawnRota(['scheduler'], { ROTA_SYNC_INTERVAL: '1h' });

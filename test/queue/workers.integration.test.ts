@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  agentsFrom,
   type Bench,
+  benchPerTest,
   oneOff,
-  openBench,
   rosterOf,
   secondsFromNow,
   waitUntil,
@@ -11,19 +12,12 @@ import {
 
 /** Workers dying and stopping: a SIGKILL mid-burst loses nothing; a SIGTERM finishes calls in flight. */
 
-const ids = Array.from({ length: 24 }, (_, i) => `5${String(i).padStart(2, '0')}`);
-const passwords = Object.fromEntries(ids.map((id) => [id, `pw-${id}`]));
-let bench: Bench | undefined;
-
-afterEach(async () => {
-  await bench?.close();
-  bench = undefined;
-});
+const { ids, passwords } = agentsFrom(500, 24);
+const openBench = benchPerTest();
 
 describe('workers', () => {
   it('recovers a SIGKILLed worker’s jobs on another worker: every agent ends logged in', async () => {
     const b = await openBench({ agents: passwords, env: { ROTA_CONCURRENCY: '6' } });
-    bench = b;
     b.sim.setFaults({ global: { latencyMs: 1500 } });
     const T0 = secondsFromNow(5);
     await b.writeRoster(rosterOf(ids, () => [oneOff(T0, T0 + 600_000)]));
@@ -57,7 +51,6 @@ describe('workers', () => {
   it('on SIGTERM finishes the calls in flight, then exits 0', async () => {
     const few = ids.slice(0, 4);
     const b = await openBench({ agents: passwords });
-    bench = b;
     b.sim.setFaults({ global: { latencyMs: 2000 } });
     const T0 = secondsFromNow(4);
     await b.writeRoster(rosterOf(few, () => [oneOff(T0, T0 + 600_000)]));
@@ -76,7 +69,6 @@ describe('workers', () => {
   it('keeps to ROTA_API_RATE across a burst, and records every attempt in the history', async () => {
     const burst = ids.slice(0, 6);
     const b = await openBench({ agents: passwords, env: { ROTA_API_RATE: '2/s' } });
-    bench = b;
     const T0 = secondsFromNow(4);
     await b.writeRoster(rosterOf(burst, () => [oneOff(T0, T0 + 600_000)]));
     const run = b.spawnRota(['run']);
