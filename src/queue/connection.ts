@@ -23,48 +23,72 @@ export function keyPrefix(config: Pick<Config, 'ROTA_PREFIX' | 'REDIS_CLUSTER'>)
   return prefix;
 }
 
-function sentinelOptions(url: string): RedisOptions {
-  const parsed = new URL(url.replace(/^redis-sentinel:/, 'http:'));
-  const hosts = url
-    .replace(/^redis-sentinel:\/\/(?:[^@/]*@)?/, '')
-    .split('/')[0]
-    ?.split(',')
-    .filter(Boolean)
-    .map((hostPort) => {
-      const [host, port] = hostPort.split(':');
-      return { host: host ?? '127.0.0.1', port: Number(port ?? 26379) };
-    });
-  const name = parsed.pathname.replace(/^\//, '');
-  if (!hosts?.length || !name) {
-    throw new Error('REDIS_URL: a Sentinel URL looks like redis-sentinel://h1:26379,h2:26379/mymaster');
+/** How to connect, read from REDIS_URL and REDIS_CLUSTER (pure, so it can be checked without a Redis). */
+export type ConnectionPlan =
+  | { kind: 'url'; url: string }
+  | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; name: string; password?: string }
+  | { kind: 'cluster'; seeds: { host: string; port: number }[]; password?: string; tls: boolean };
+
+const SENTINEL_URL = /^redis-sentinel:\/\/(?:[^:@/]*(?::([^@/]*))?@)?([^/]+)\/([^/?#]+)$/;
+
+function hostPort(text: string, defaultPort: number): { host: string; port: number } {
+  const [host, port] = text.trim().split(':');
+  if (!host || (port !== undefined && !/^\d+$/.test(port))) {
+    throw new Error(`REDIS_URL: "${text}" is not host:port`);
   }
-  return {
-    ...common,
-    sentinels: hosts,
-    name,
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-  };
+  return { host, port: port === undefined ? defaultPort : Number(port) };
+}
+
+export function connectionPlan(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER'>): ConnectionPlan {
+  const url = config.REDIS_URL.trim();
+  if (config.REDIS_CLUSTER) {
+    const seeds = url.split(',').map((seed) => new URL(seed.trim()));
+    const first = seeds[0] as URL;
+    return {
+      kind: 'cluster',
+      seeds: seeds.map((seed) => ({ host: seed.hostname, port: Number(seed.port || 6379) })),
+      ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+      tls: first.protocol === 'rediss:',
+    };
+  }
+  if (url.startsWith('redis-sentinel:')) {
+    const match = SENTINEL_URL.exec(url);
+    if (!match) {
+      throw new Error('REDIS_URL: a Sentinel URL looks like redis-sentinel://h1:26379,h2:26379/mymaster');
+    }
+    const [, password, hosts, name] = match as unknown as [string, string | undefined, string, string];
+    return {
+      kind: 'sentinel',
+      sentinels: hosts.split(',').map((host) => hostPort(host, 26379)),
+      name: decodeURIComponent(name),
+      ...(password ? { password: decodeURIComponent(password) } : {}),
+    };
+  }
+  return { kind: 'url', url };
 }
 
 export function createRedis(config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER'>): RedisClient {
-  const url = config.REDIS_URL;
-  if (config.REDIS_CLUSTER) {
-    const seeds = url.split(',').map((seed) => {
-      const parsed = new URL(seed.trim());
-      return { host: parsed.hostname, port: Number(parsed.port || 6379) };
-    });
-    const first = new URL(url.split(',')[0]?.trim() ?? url);
-    return new Cluster(seeds, {
-      clusterRetryStrategy: common.retryStrategy,
-      redisOptions: {
+  const plan = connectionPlan(config);
+  switch (plan.kind) {
+    case 'cluster':
+      return new Cluster(plan.seeds, {
+        clusterRetryStrategy: common.retryStrategy,
+        redisOptions: {
+          ...common,
+          ...(plan.password ? { password: plan.password } : {}),
+          ...(plan.tls ? { tls: {} } : {}),
+        },
+      });
+    case 'sentinel':
+      return new Redis({
         ...common,
-        ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
-        ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
-      },
-    });
+        sentinels: plan.sentinels,
+        name: plan.name,
+        ...(plan.password ? { password: plan.password } : {}),
+      });
+    case 'url':
+      return new Redis(plan.url, common);
   }
-  if (url.startsWith('redis-sentinel://')) return new Redis(sentinelOptions(url));
-  return new Redis(url, common);
 }
 
 /** SPEC 6: Redis must not evict keys (jobs would vanish). Returns a warning, or undefined when all is well. */
