@@ -1,5 +1,5 @@
 # rota: `docker build -t rota .` then `docker run --env-file rota.env -v $PWD/config:/app/config rota`
-# (roster and credentials in the mounted config/, the environment of README.md "Configuration").
+# (roster and credentials in the mounted config/; rota.env from config/rota.example.env).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

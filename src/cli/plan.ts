@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration.js';
+import { parseDate } from '../plan/admin.js';
 import { expandRoster } from '../roster/expand.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../roster/expand-zone.js';
 import { sessionActions } from '../roster/sessions.js';
@@ -12,11 +13,7 @@ const MAX_DAYS = 366;
 
 function readFrom(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = match
-    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
-    : undefined;
-  if (!date || date.toISOString().slice(0, 10) !== text) {
+  if (parseDate(text) === undefined) {
     throw new UsageError(
       `--from "${text}" is not a date; give one like 2026-12-01 (YYYY-MM-DD, in the roster's zone)`,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseRate, requireApiAccount } from '../../src/config/env.js';
+import { ConfigError, envSchema, loadConfig, parseRate, requireApiAccount } from '../../src/config/env.js';
 
 describe('environment', () => {
   it('has the documented defaults', () => {
@@ -68,5 +68,21 @@ describe('environment', () => {
       userName: 'acme',
       apiKey: 'k',
     });
+  });
+});
+
+describe('config/rota.example.env', () => {
+  it('lists every variable rota reads, each with its default', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../config/rota.example.env', import.meta.url), 'utf8');
+    const pairs = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => line.split('=', 2) as [string, string]),
+    );
+    expect(Object.keys(pairs).sort()).toEqual(Object.keys(envSchema.shape).sort());
+    const { CLOUDAGENT_USERNAME: _u, CLOUDAGENT_API_KEY: _k, ...rest } = pairs;
+    expect(loadConfig(rest)).toEqual(loadConfig({}));
   });
 });
