@@ -1,0 +1,173 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import RedisMock from 'ioredis-mock';
+import { describe, expect, it } from 'vitest';
+import { createAgentActionProcessor, RetryLater } from '../../jobs/agent-action.js';
+import type { CallRequest, CallResult, CloudAgentClient } from '../../src/cloudagent/types.js';
+import type { CredentialStore } from '../../src/config/credentials.js';
+import { createLogger } from '../../src/log.js';
+import type { ActionJobData } from '../../src/plan/jobs.js';
+import type { RedisClient } from '../../src/queue/connection.js';
+import { Store } from '../../src/queue/store.js';
+import type { AgentId } from '../../src/roster/types.js';
+
+/**
+ * The processor with a fixed clock and random source, a scripted client and the Store on ioredis-mock
+ * (it uses plain Redis commands only): each branch from decision to BullMQ mapping, exactly.
+ */
+
+const T = Date.parse('2026-12-01T03:30:00Z');
+const M = 60_000;
+
+let setups = 0;
+
+function setup(
+  answers: Omit<CallResult, 'latencyMs'>[],
+  passwords: Record<string, string> = { '1001': 'pw' },
+) {
+  // ioredis-mock instances share their data: each test works under a prefix of its own.
+  const store = new Store(new RedisMock() as unknown as RedisClient, `unit${++setups}`);
+  const calls: CallRequest[] = [];
+  const client: CloudAgentClient = {
+    async call(request) {
+      calls.push(request);
+      const answer = answers.shift();
+      if (!answer) throw new Error('no scripted answer left');
+      return { ...answer, latencyMs: 7 };
+    },
+    close: async () => {},
+  };
+  const credentials: CredentialStore = {
+    password: async (id) => passwords[id],
+    problem: () => undefined,
+  };
+  const waited: string[] = [];
+  let clock = T + 120;
+  const process = createAgentActionProcessor({
+    client,
+    credentials,
+    store,
+    log: createLogger('silent'),
+    waitFor: async (id) => {
+      waited.push(id);
+    },
+    now: () => clock,
+    random: () => 0.5,
+  });
+  const updates: ActionJobData[] = [];
+  const job = (data: Partial<ActionJobData> = {}, attemptsMade = 0) =>
+    ({
+      id: 'login-1001-20261201T033000Z',
+      attemptsMade,
+      data: { action: 'login', agentId: '1001', phone: '+91', at: T, kind: 'roster', revision: 'r', ...data },
+      updateData: async (next: ActionJobData) => {
+        updates.push(next);
+      },
+    }) as unknown as Job<ActionJobData>;
+  const plan = (start: number, end: number) =>
+    store.writePlan([{ agentId: '1001' as AgentId, phone: '+91', zone: 'Asia/Kolkata', start, end }], {
+      revision: 'r',
+      file: 'roster.yaml',
+      zone: 'Asia/Kolkata',
+      syncedAt: T,
+      from: T - 12 * 60 * M,
+      to: T + 7 * 24 * 60 * M,
+    });
+  return { store, calls, process, job, plan, updates, waited, advance: (ms: number) => (clock += ms) };
+}
+
+describe('the agent-action processor', () => {
+  it('logs in on time, records the attempt, and notes the agent as logged in by the roster', async () => {
+    const s = setup([{ outcome: 'done', message: 'Agent 1001 logged in successfully', httpStatus: 200 }]);
+    await s.plan(T, T + 60 * M);
+    expect(await s.process(s.job())).toEqual({
+      outcome: 'done',
+      message: 'Agent 1001 logged in successfully',
+    });
+    expect(s.calls).toEqual([{ action: 'login', agentId: '1001', password: 'pw', phone: '+91' }]);
+    expect(await s.store.history()).toEqual([
+      {
+        jobId: 'login-1001-20261201T033000Z',
+        agentId: '1001',
+        action: 'login',
+        kind: 'roster',
+        at: T,
+        startedAt: T + 120,
+        lateMs: 120,
+        attempt: 1,
+        outcome: 'done',
+        message: 'Agent 1001 logged in successfully',
+        latencyMs: 7,
+        httpStatus: 200,
+      },
+    ]);
+    expect(await s.store.agentStates()).toEqual(
+      new Map([['1001', { loggedIn: true, since: T + 120, source: 'roster', phone: '+91' }]]),
+    );
+  });
+
+  it('skips a login whose session is gone, without calling', async () => {
+    const s = setup([]);
+    expect(await s.process(s.job())).toEqual({
+      outcome: 'skipped',
+      message: 'stale: the session has ended or is no longer in the plan',
+    });
+    expect(s.calls).toEqual([]);
+    expect((await s.store.history())[0]?.outcome).toBe('skipped');
+  });
+
+  it('fails for good, without calling, when the agent has no password', async () => {
+    const s = setup([], {});
+    await s.plan(T, T + 60 * M);
+    await expect(s.process(s.job())).rejects.toThrow(UnrecoverableError);
+    expect(s.calls).toEqual([]);
+    expect((await s.store.history())[0]?.message).toBe(
+      'no password for agent 1001 in the credentials file; add it and run rota requeue',
+    );
+  });
+
+  it('retries a transient failure after the backoff, and rejects at once what cannot succeed', async () => {
+    const s = setup([
+      { outcome: 'transient', message: 'HTTP 503' },
+      { outcome: 'rejected', message: 'Invalid Authentication' },
+    ]);
+    await s.plan(T, T + 60 * M);
+    const retry = await s.process(s.job()).catch((error: unknown) => error);
+    expect(retry).toBeInstanceOf(RetryLater);
+    expect((retry as RetryLater).delayMs).toBe(1500);
+    await expect(s.process(s.job({}, 1))).rejects.toThrow(new UnrecoverableError('Invalid Authentication'));
+  });
+
+  it('starts the 2-minute conflict window at the first conflict, and gives up when it has passed', async () => {
+    const s = setup([
+      { outcome: 'conflict', message: '1002 logged in with the number (+91)' },
+      { outcome: 'conflict', message: '1002 logged in with the number (+91)' },
+    ]);
+    await s.plan(T, T + 60 * M);
+    await expect(s.process(s.job())).rejects.toBeInstanceOf(RetryLater);
+    expect(s.updates.map((d) => d.conflictSince)).toEqual([T + 120]);
+    s.advance(2 * M);
+    await expect(s.process(s.job({ conflictSince: T + 120 }, 5))).rejects.toThrow(
+      /gave up after 6 attempts \(the phone stayed held by another agent for 2 minutes\)/,
+    );
+  });
+
+  it('waits for the logout that frees its phone before a handover login', async () => {
+    const s = setup([{ outcome: 'done', message: 'ok' }]);
+    await s.plan(T, T + 60 * M);
+    await s.process(s.job({ after: 'logout-1002-20261201T033000Z' }));
+    expect(s.waited).toEqual(['logout-1002-20261201T033000Z']);
+  });
+
+  it('skips a logout while the agent is inside a later session, and marks a done logout', async () => {
+    const s = setup([{ outcome: 'already', message: 'Agent 1001 is not logged in' }]);
+    await s.plan(T - 30 * M, T + 60 * M);
+    const inside = await s.process(s.job({ action: 'logout', deadline: T + 30 * M }));
+    expect(inside.outcome).toBe('skipped');
+    await s.plan(T - 60 * M, T);
+    expect(await s.process(s.job({ action: 'logout', deadline: T + 30 * M }))).toEqual({
+      outcome: 'already',
+      message: 'Agent 1001 is not logged in',
+    });
+    expect((await s.store.agentStates()).get('1001')?.loggedIn).toBe(false);
+  });
+});
