@@ -88,3 +88,29 @@ describe('rota scheduler', () => {
     expect(await scheduler.stop()).toBe(0);
   }, 60_000);
 });
+
+describe('a roster change never strands an agent', () => {
+  it('moves the logout to a new, earlier end, and logs out at once an agent whose session is removed', async () => {
+    const [moved, removed] = ids;
+    const b = await openBench({ agents: passwords });
+    const shift = (start: number, end: number) => [oneOff(start, end)];
+    const start = secondsFromNow(-600);
+    const later = secondsFromNow(3600);
+    await b.writeRoster(rosterOf([moved as string, removed as string], () => shift(start, later)));
+    const run = b.spawnRota(['run']);
+    expect(await waitUntil(() => Object.keys(b.sim.state()).length === 2, 15_000)).toBe(true);
+
+    // One session now ends in 6 s; the other is gone from the roster.
+    const newEnd = secondsFromNow(6);
+    await b.writeRoster(rosterOf([moved as string], () => shift(start, newEnd)));
+    expect(await waitUntil(() => !((removed as string) in b.sim.state()), 10_000)).toBe(true);
+    expect((moved as string) in b.sim.state()).toBe(true);
+    expect(await waitUntil(() => Object.keys(b.sim.state()).length === 0, newEnd - Date.now() + 5000)).toBe(
+      true,
+    );
+    const logout = b.sim.calls().find((c) => c.agent === moved && c.action === 'logout');
+    expect(Math.abs(Date.parse(logout?.at ?? '') - newEnd)).toBeLessThan(2000);
+    expect(run.output()).toMatch(new RegExp(`"job":"release-${removed}-`));
+    expect(await run.stop()).toBe(0);
+  }, 60_000);
+});
