@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export interface PrivateRedis {
   url: string;
   port: number;
+  /** The redis-server process (tests freeze it with SIGSTOP to play an outage). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         return {
           url: `redis://127.0.0.1:${port}`,
           port,
+          pid: child.pid ?? 0,
           async stop() {
             if (!exited) {
               const done = new Promise((resolve) => child.once('exit', resolve));
