@@ -5,6 +5,7 @@ import { createCredentialStore } from './config/credentials.js';
 import { type Config, loadConfig, requireApiAccount } from './config/env.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { JOB_STATES } from './plan/admin.js';
 import { createRedis, evictionWarning, keyPrefix, type RedisClient } from './queue/connection.js';
 import { type ActionQueue, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
@@ -93,9 +94,7 @@ export async function openRuntime(
     prefix,
     queue,
     store: new Store(redis, prefix),
-    metrics: new Metrics(() =>
-      queue.getJobCounts('delayed', 'waiting', 'prioritized', 'active', 'completed', 'failed'),
-    ),
+    metrics: new Metrics(() => queue.getJobCounts(...JOB_STATES)),
     rosterFile: resolve(cwd, config.ROTA_ROSTER),
     async close() {
       await queue.close();
@@ -122,7 +121,7 @@ export async function withRuntime<T>(io: Io, use: (runtime: Runtime) => Promise<
   }
 }
 
-export function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker> {
+export async function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker> {
   const { config, log } = runtime;
   const account = requireApiAccount(config);
   const client = createCloudAgentClient({
@@ -131,7 +130,7 @@ export function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker>
     timeoutMs: config.ROTA_API_TIMEOUT,
     maxSockets: config.ROTA_CONCURRENCY * 2,
   });
-  const worker = startWorker({
+  const running = await startWorker({
     redis: runtime.redis,
     prefix: runtime.prefix,
     concurrency: config.ROTA_CONCURRENCY,
@@ -144,13 +143,13 @@ export function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker>
       metrics: runtime.metrics,
     },
   });
-  return worker.then((running) => ({
+  return {
     ...running,
     async close() {
       await running.close();
       await client.close();
     },
-  }));
+  };
 }
 
 export function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningScheduler {

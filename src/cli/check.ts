@@ -1,48 +1,8 @@
-import { resolve } from 'node:path';
 import { CHECK_DAYS_AHEAD, inspectRoster } from '../roster/check.js';
-import { formatIssue } from '../roster/format.js';
-import { loadRoster } from '../roster/load.js';
-import type { Roster, RosterIssue } from '../roster/types.js';
-import { type Io, parseFlags, UsageError, type Verb } from './io.js';
-
-const DEFAULT_ROSTER = 'config/roster.yaml';
+import { parseFlags, type Verb } from './io.js';
+import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
-/**
- * The roster file a verb works on: FILE, else `ROTA_ROSTER`, else `config/roster.yaml`, relative to
- * the working directory. Issues name it as the user wrote it.
- */
-export async function readRosterFile(
-  file: string | undefined,
-  io: Io,
-): Promise<{ shown: string; roster?: Roster; issues: RosterIssue[] }> {
-  const shown = file ?? io.env.ROTA_ROSTER ?? DEFAULT_ROSTER;
-  const path = resolve(io.cwd, shown);
-  const { roster, issues } = await loadRoster(path);
-  return { shown, ...(roster ? { roster } : {}), issues: nameFile(issues, path, shown) };
-}
-
-/** Issues with the file's full path replaced by the name the user gave it. */
-export function nameFile(issues: readonly RosterIssue[], path: string, shown: string): RosterIssue[] {
-  return issues.map((issue) => (issue.file === path ? { ...issue, file: shown } : issue));
-}
-
-/** Errors first, then warnings, one per line on stderr; returns how many of each. */
-export function printIssues(io: Io, issues: readonly RosterIssue[]): { errors: number; warnings: number } {
-  const errors = issues.filter((issue) => issue.severity === 'error');
-  const warnings = issues.filter((issue) => issue.severity === 'warning');
-  for (const issue of [...errors, ...warnings]) io.stderr(`${formatIssue(issue)}\n`);
-  return { errors: errors.length, warnings: warnings.length };
-}
-
-/** The one positional FILE a verb takes, if any. */
-export function rosterArgument(positionals: readonly string[]): string | undefined {
-  if (positionals.length > 1) {
-    throw new UsageError(`give at most one roster file, not ${positionals.length}: ${positionals.join(' ')}`);
-  }
-  return positionals[0];
-}
 
 /** `rota check [FILE]`: validate; print errors and DST warnings; exit 1 on any error. */
 export const run: Verb = async (args, io) => {

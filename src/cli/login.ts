@@ -3,8 +3,8 @@ import { inZone, manualInstant, manualJob, relative } from '../plan/admin.js';
 import { addManualJob } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
 import { withRuntime } from '../runtime.js';
-import { printIssues, readRosterFile } from './check.js';
 import { parseFlags, UsageError, type Verb } from './io.js';
+import { printIssues, readRosterFile } from './roster-file.js';
 
 /**
  * `rota login ID [--at TIME]` and `rota logout ID [--at TIME]`: a manual action as a job, now or at TIME.

@@ -1,11 +1,11 @@
 import { formatDuration } from '../duration.js';
-import { parseDate } from '../plan/admin.js';
+import { inUtc, inZone, parseDate } from '../plan/admin.js';
 import { expandRoster } from '../roster/expand.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../roster/expand-zone.js';
 import { sessionActions } from '../roster/sessions.js';
 import type { RosterIssue, Session } from '../roster/types.js';
-import { nameFile, printIssues, readRosterFile, rosterArgument } from './check.js';
 import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
 import { table } from './table.js';
 
 const DEFAULT_DAYS = 7;
@@ -31,11 +31,6 @@ function readDays(text: string | undefined): number {
   }
   return days;
 }
-
-/** `2026-12-01 09:00 +05:30` from an ISO string with offset. */
-const readable = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} ${iso.slice(-6)}`;
-/** `2026-12-01 03:30Z`. */
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
 
 /** `rota plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]`: the sessions and actions a roster yields. */
 export const run: Verb = async (args, io) => {
@@ -118,10 +113,10 @@ export const run: Verb = async (args, io) => {
           agentId,
           phone,
           zone,
-          readable(iso(zone, start)),
-          readable(iso(zone, end)),
-          utc(start),
-          utc(end),
+          inZone(clocks.get(zone), start, 'minutes'),
+          inZone(clocks.get(zone), end, 'minutes'),
+          inUtc(start, 'minutes'),
+          inUtc(end, 'minutes'),
           formatDuration(end - start),
         ]),
       ),
@@ -133,8 +128,8 @@ export const run: Verb = async (args, io) => {
       table(
         ['at (UTC)', 'at (agent zone)', 'action', 'agent', 'phone'],
         actions.map(({ kind, agentId, phone, zone, at }) => [
-          utc(at),
-          readable(iso(zone, at)),
+          inUtc(at, 'minutes'),
+          inZone(clocks.get(zone), at, 'minutes'),
           kind,
           agentId,
           phone,

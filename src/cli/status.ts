@@ -1,4 +1,4 @@
-import { inZone, type JobView, relative } from '../plan/admin.js';
+import { failureRow, inZone, type JobView, nextRow, relative } from '../plan/admin.js';
 import { readStatus, rosterZone } from '../queue/admin.js';
 import { ZoneClock } from '../roster/expand-zone.js';
 import { withRuntime } from '../runtime.js';
@@ -13,23 +13,8 @@ export const run: Verb = async (args, io) => {
     const status = await readStatus(runtime.queue, runtime.store, now);
     const clock = new ZoneClock(await rosterZone(runtime.store));
     const at = (ms: number) => inZone(clock, ms);
-    const action = (job: JobView) => ({
-      id: job.id,
-      action: job.data.action,
-      agentId: job.data.agentId,
-      kind: job.data.kind,
-      scheduled: at(job.data.at),
-      scheduledMs: job.data.at,
-      runsAt: at(job.runAt ?? now),
-      runsAtMs: job.runAt ?? now,
-    });
-    const failure = (job: JobView) => ({
-      id: job.id,
-      agentId: job.data.agentId,
-      failedAt: at(job.finishedOn ?? now),
-      failedAtMs: job.finishedOn ?? now,
-      reason: job.failedReason ?? '',
-    });
+    const action = (job: JobView) => nextRow(job, clock, now);
+    const failure = (job: JobView) => failureRow(job, clock, now);
     const { paused, plan } = status;
     if (values.json) {
       printJson(io, {

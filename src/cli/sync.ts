@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { syncOnce } from '../queue/sync.js';
 import { withRuntime } from '../runtime.js';
-import { nameFile, printIssues, rosterArgument } from './check.js';
 import { parseFlags, printJson, type Verb } from './io.js';
+import { nameFile, printIssues, rosterArgument, rosterPath } from './roster-file.js';
 
 /** `rota sync [FILE] [--dry-run] [--json]`: reconcile the queue with the roster once. */
 export const run: Verb = async (args, io) => {
@@ -11,8 +10,7 @@ export const run: Verb = async (args, io) => {
     json: { type: 'boolean', default: false },
   });
   return withRuntime(io, async (runtime) => {
-    const shown = rosterArgument(positionals) ?? runtime.config.ROTA_ROSTER;
-    const file = resolve(io.cwd, shown);
+    const { shown, path: file } = rosterPath(rosterArgument(positionals), io);
     const result = await syncOnce({
       queue: runtime.queue,
       store: runtime.store,

@@ -176,7 +176,8 @@ function endpointUrl(baseUrl: string): URL {
   return new URL(`${url.pathname.replace(/\/+$/, '')}${ENDPOINT_PATH}`, url.origin);
 }
 
-function isLoopback(hostname: string): boolean {
+/** This machine: localhost, 127.x.x.x or ::1 (the only hosts plain http:// may go to). */
+export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 

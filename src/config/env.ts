@@ -1,16 +1,11 @@
 import { z } from 'zod';
+import { isLoopback } from '../cloudagent/client.js';
 import { parseDuration } from '../duration.js';
 
 /**
  * The environment, validated once at start (SPEC section 2). zod is the single source of truth: the
  * `Config` type is inferred from it. Every message names the variable and says what would be right.
  */
-
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK_HOST.test(url.hostname);
-}
 
 const duration = (name: string, fallback: string) =>
   z
@@ -58,6 +53,9 @@ export function parseRate(text: string): RateLimit | undefined | 'invalid' {
   return { max: Number(max), durationMs };
 }
 
+/** Where the roster is when neither FILE nor ROTA_ROSTER says. */
+export const DEFAULT_ROSTER_FILE = 'config/roster.yaml';
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
@@ -72,7 +70,7 @@ export const envSchema = z.object({
     .refine((v) => /^[{}A-Za-z0-9_.-]+$/.test(v), {
       message: 'ROTA_PREFIX: use letters, digits, _ . - (and {} for a Redis Cluster hash tag)',
     }),
-  ROTA_ROSTER: z.string().default('config/roster.yaml'),
+  ROTA_ROSTER: z.string().default(DEFAULT_ROSTER_FILE),
   ROTA_CREDENTIALS: z.string().default('config/credentials.yaml'),
   CLOUDAGENT_BASE_URL: z
     .string()
@@ -88,7 +86,7 @@ export const envSchema = z.object({
         });
         return;
       }
-      if (url.protocol === 'http:' && !isLoopbackUrl(url)) {
+      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         ctx.addIssue({
           code: 'custom',
           message:

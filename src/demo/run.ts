@@ -7,6 +7,7 @@ import { table } from '../cli/table.js';
 import { startSimulator } from '../cloudagent/simulator.js';
 import { formatDuration } from '../duration.js';
 import { createLogger } from '../log.js';
+import { PENDING_STATES } from '../plan/admin.js';
 import { startPrivateRedis } from '../redis-server.js';
 import { openRuntime, runScheduler, runWorker } from '../runtime.js';
 import { formatAttempt, summarize } from './report.js';
@@ -81,7 +82,7 @@ export async function runDemo(io: Io): Promise<number> {
       return entries;
     };
     const pending = async () => {
-      const counts = await runtime.queue.getJobCounts('delayed', 'waiting', 'active', 'prioritized');
+      const counts = await runtime.queue.getJobCounts(...PENDING_STATES, 'active');
       return Object.values(counts).reduce((sum, n) => sum + n, 0);
     };
     let entries = await printNew();

@@ -149,15 +149,19 @@ export function nextActions(pending: readonly JobView[], count: number): JobView
     .slice(0, count);
 }
 
+/** To the second (`09:00:00`) or, where a plan is read, to the minute (`09:00`). */
+export type Precision = 'seconds' | 'minutes';
+const CLOCK_END: Record<Precision, number> = { seconds: 19, minutes: 16 };
+
 /** `2026-12-01 09:00:00 +05:30`. */
-export function inZone(clock: ZoneClock, ms: number): string {
+export function inZone(clock: ZoneClock, ms: number, precision: Precision = 'seconds'): string {
   const iso = clock.iso(ms);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} ${iso.slice(-6)}`;
+  return `${iso.slice(0, 10)} ${iso.slice(11, CLOCK_END[precision])} ${iso.slice(-6)}`;
 }
 
 /** `2026-12-01 03:30:00Z`. */
-export function inUtc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+export function inUtc(ms: number, precision: Precision = 'seconds'): string {
+  return `${new Date(ms).toISOString().slice(0, CLOCK_END[precision]).replace('T', ' ')}Z`;
 }
 
 /** Lateness or latency: `312ms` under 10 s, else `1m30s` (negative: early). */
@@ -186,5 +190,30 @@ export function jobRow(job: JobView, clock: ZoneClock) {
     state: job.state,
     attempts: job.attemptsMade,
     result: job.result ?? job.failedReason ?? '',
+  };
+}
+
+/** A pending job as a row of `rota status` (and its JSON): when it is due and when it will run. */
+export function nextRow(job: JobView, clock: ZoneClock, now: number) {
+  return {
+    id: job.id,
+    action: job.data.action,
+    agentId: job.data.agentId,
+    kind: job.data.kind,
+    scheduled: inZone(clock, job.data.at),
+    scheduledMs: job.data.at,
+    runsAt: inZone(clock, job.runAt ?? now),
+    runsAtMs: job.runAt ?? now,
+  };
+}
+
+/** A failed job as a row of `rota status` (and its JSON). */
+export function failureRow(job: JobView, clock: ZoneClock, now: number) {
+  return {
+    id: job.id,
+    agentId: job.data.agentId,
+    failedAt: inZone(clock, job.finishedOn ?? now),
+    failedAtMs: job.finishedOn ?? now,
+    reason: job.failedReason ?? '',
   };
 }

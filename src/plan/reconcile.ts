@@ -1,5 +1,12 @@
 import type { Session } from '../roster/types.js';
-import { type DesiredJob, type JobKind, jobId, LOGOUT_DEADLINE_MS, parseJobId } from './jobs.js';
+import {
+  CATCH_UP_LOGOUT_MS,
+  type DesiredJob,
+  type JobKind,
+  jobId,
+  LOGOUT_DEADLINE_MS,
+  parseJobId,
+} from './jobs.js';
 
 /**
  * The difference between what the queue holds and what the plan wants, computed purely; the queue
@@ -52,6 +59,8 @@ export interface SyncDiff {
   released: number;
   /** Wanted jobs left out because a person cancelled them and their session has not changed since. */
   cancelled: number;
+  /** Cancel marks of jobs whose instant is past every window a sync looks at: no longer needed. */
+  expiredCancelMarks: string[];
 }
 
 /**
@@ -84,7 +93,18 @@ export function reconcile(input: ReconcileInput): SyncDiff {
   }
   const caughtUp = add.filter((job) => job.data.at < now).length;
   const releases = planReleases(input, add, new Set(remove));
-  return { add: [...add, ...releases], remove, unchanged, caughtUp, released: releases.length, cancelled };
+  const expiredCancelMarks = [...input.cancelled.keys()].filter(
+    (id) => (parseJobId(id)?.at ?? 0) < now - CATCH_UP_LOGOUT_MS,
+  );
+  return {
+    add: [...add, ...releases],
+    remove,
+    unchanged,
+    caughtUp,
+    released: releases.length,
+    cancelled,
+    expiredCancelMarks,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CATCH_UP_LOGOUT_MS, parseJobId, planJobs } from '../plan/jobs.js';
+import { CATCH_UP_LOGOUT_MS, planJobs } from '../plan/jobs.js';
 import { reconcile } from '../plan/reconcile.js';
 import { expandRoster } from '../roster/expand.js';
 import { formatIssue } from '../roster/format.js';
@@ -40,11 +40,6 @@ export type SyncResult =
 /** A short fingerprint of the roster's content: jobs record which plan made them. */
 export function rosterRevision(roster: Roster): string {
   return createHash('sha256').update(JSON.stringify(roster)).digest('hex').slice(0, 12);
-}
-
-/** Cancel marks of jobs whose instant is past every window a sync looks at. */
-function staleCancelMarks(cancelled: ReadonlyMap<string, string>, now: number): string[] {
-  return [...cancelled.keys()].filter((id) => (parseJobId(id)?.at ?? 0) < now - CATCH_UP_LOGOUT_MS);
 }
 
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
@@ -91,7 +86,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
       to: now + horizonMs,
     });
     removed = (await applyDiff(queue, diff, now)).removed;
-    await store.dropCancelMarks(staleCancelMarks(cancelled, now));
+    await store.dropCancelMarks(diff.expiredCancelMarks);
   }
   return {
     ok: true,

@@ -1,3 +1,4 @@
+import type { Action } from '../cloudagent/types.js';
 /**
  * What follows from sessions once they exist: merging one agent's shift instances, finding agents
  * whose sessions hold the same phone at once, and the login/logout actions sessions yield.
@@ -73,11 +74,9 @@ export function findPhoneClashes(sessions: readonly Session[]): PhoneClash[] {
   return [...clashes.values()].sort((a, b) => a.from - b.from);
 }
 
-export type ActionKind = 'login' | 'logout';
-
 /** A login at a session's start or a logout at its end. */
 export interface PlannedAction {
-  kind: ActionKind;
+  kind: Action;
   agentId: AgentId;
   phone: string;
   zone: string;

@@ -38,7 +38,12 @@ export interface Bench {
 
 export interface Running {
   child: ChildProcess;
+  /** stdout and stderr as they came, interleaved. */
   output(): string;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -88,17 +93,20 @@ export async function openBench(options: BenchOptions): Promise<Bench> {
       env: { ...env, ...more },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
+    const text = { output: '', stdout: '', stderr: '' };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]?.on('data', (chunk) => {
+        text.output += chunk;
+        text[stream] += chunk;
+      });
+    }
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const running: Running = {
       child,
-      output: () => output,
+      output: () => text.output,
+      stdout: () => text.stdout,
+      stderr: () => text.stderr,
+      exited,
       async stop(signal = 'SIGTERM') {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         const code = await exited;
@@ -118,12 +126,9 @@ export async function openBench(options: BenchOptions): Promise<Bench> {
     writeRoster: (yaml) => writeFile(rosterFile, yaml),
     async rota(args, more = {}) {
       const running = spawnRota(args, more);
-      const code = await new Promise<number>((resolve) =>
-        running.child.once('exit', (c) => resolve(c ?? -1)),
-      );
+      const code = await running.exited;
       children.delete(running);
-      const text = running.output();
-      return { code, stdout: text, stderr: text };
+      return { code: code ?? -1, stdout: running.stdout(), stderr: running.stderr() };
     },
     spawnRota,
     async close() {

@@ -154,4 +154,14 @@ describe('reconcile', () => {
     ]);
     expect(diff).toMatchObject({ add: [], released: 0 });
   });
+
+  it('lets go of cancel marks once their instant is past every window a sync looks at', () => {
+    const old = jobId('roster', 'login', '1', NOW - 13 * H);
+    const recent = jobId('roster', 'logout', '1', NOW - 11 * H);
+    const diff = run([], [], [], NOW, [
+      [old, sessionKey({ start: NOW - 13 * H, end: NOW - 12.5 * H })],
+      [recent, sessionKey({ start: NOW - 12 * H, end: NOW - 11 * H })],
+    ]);
+    expect(diff.expiredCancelMarks).toEqual([old]);
+  });
 });
