@@ -7,8 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { expandRoster } from '../src/roster/expand.js';
-import { localDaysWindow } from '../src/roster/expand-zone.js';
 import { parseRoster } from '../src/roster/parse.js';
+import { localDaysWindow } from '../src/time/zone-clock.js';
 
 const AGENTS = 10_000;
 const DAYS = 7;

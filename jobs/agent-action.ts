@@ -1,6 +1,7 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { CloudAgentClient, Outcome } from '../src/cloudagent/types.js';
 import type { CredentialStore } from '../src/config/credentials.js';
+import { RetryLater } from '../src/errors/index.js';
 import type { Logger } from '../src/log.js';
 import type { Metrics } from '../src/metrics.js';
 import { decide } from '../src/plan/decide.js';
@@ -17,17 +18,6 @@ import type { HistoryEntry, Store } from '../src/queue/store.js';
 export interface ActionResult {
   outcome: Outcome;
   message: string;
-}
-
-/** Thrown to have BullMQ retry after `delayMs` (read by the worker's backoff strategy). */
-export class RetryLater extends Error {
-  override name = 'RetryLater';
-  constructor(
-    message: string,
-    readonly delayMs: number,
-  ) {
-    super(message);
-  }
 }
 
 export interface AgentActionDeps {

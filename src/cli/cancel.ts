@@ -1,8 +1,10 @@
-import { type JobFilter, PENDING_STATES, parseDate, pickJobs } from '../plan/admin.js';
-import { type Attempt, cancelJob, readJobs, rosterZone } from '../queue/admin.js';
-import { localDaysWindow } from '../roster/expand-zone.js';
+import { UsageError } from '../errors/index.js';
+import { type Attempt, cancelJob, type JobFilter, pickJobs, readJobs, rosterZone } from '../queue/admin.js';
+import { PENDING_STATES } from '../queue/queue.js';
 import { withRuntime } from '../runtime.js';
-import { parseFlags, UsageError, type Verb } from './io.js';
+import { readDate } from '../time/grammar.js';
+import { localDaysWindow } from '../time/zone-clock.js';
+import { parseFlags, type Verb } from './io.js';
 
 /** `rota cancel JOB_ID... | --agent ID [--date DATE]`: remove pending jobs. */
 export const run: Verb = async (args, io) => {
@@ -12,10 +14,9 @@ export const run: Verb = async (args, io) => {
   }
   if (values.date !== undefined && values.agent === undefined)
     throw new UsageError('--date goes with --agent');
-  const date = values.date === undefined ? undefined : parseDate(values.date);
-  if (values.date !== undefined && date === undefined) {
-    throw new UsageError(`--date "${values.date}" is not a date; give one like 2026-12-01 (YYYY-MM-DD)`);
-  }
+  const read = values.date === undefined ? undefined : readDate(values.date);
+  if (read && !read.ok) throw new UsageError(`--date ${read.message}`);
+  const date = read?.ok ? read.value : undefined;
   return withRuntime(io, async (runtime) => {
     let ids = positionals;
     if (values.agent !== undefined) {

@@ -1,9 +1,10 @@
-import { formatDuration, parseDuration } from '../duration.js';
-import { inZone, span } from '../plan/admin.js';
+import { UsageError } from '../errors/index.js';
 import { rosterZone } from '../queue/admin.js';
-import { ZoneClock } from '../roster/expand-zone.js';
 import { withRuntime } from '../runtime.js';
-import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+import { formatDuration, parseDuration } from '../time/grammar.js';
+import { ZoneClock } from '../time/zone-clock.js';
+import { parseFlags, printJson, type Verb } from './io.js';
+import { inZone, span } from './show.js';
 import { table } from './table.js';
 
 const DEFAULT_SINCE = '24h';

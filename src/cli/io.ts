@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from '../errors/index.js';
 
 /** What a verb may touch of the process: passed in so tests can drive verbs in-process. */
 export interface Io {
@@ -12,11 +13,6 @@ export interface Io {
 
 /** A verb: parses its own flags, calls the core, returns the exit code (0 ok, 1 failure, 2 usage). */
 export type Verb = (args: string[], io: Io) => Promise<number>;
-
-/** Wrong usage (unknown flag, missing argument): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** `node:util` parseArgs with its errors turned into UsageError. */
 export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(

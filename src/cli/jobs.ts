@@ -1,8 +1,10 @@
-import { isJobState, JOB_STATES, jobRow, pickJobs } from '../plan/admin.js';
-import { readJobs, rosterZone } from '../queue/admin.js';
-import { ZoneClock } from '../roster/expand-zone.js';
+import { UsageError } from '../errors/index.js';
+import { pickJobs, readJobs, rosterZone } from '../queue/admin.js';
+import { isListedState, JOB_STATES } from '../queue/queue.js';
 import { withRuntime } from '../runtime.js';
-import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+import { ZoneClock } from '../time/zone-clock.js';
+import { parseFlags, printJson, type Verb } from './io.js';
+import { jobRow } from './show.js';
 import { table } from './table.js';
 
 /** `rota jobs [--state S] [--agent ID] [--json]`: the jobs in the queue, by scheduled instant. */
@@ -13,7 +15,7 @@ export const run: Verb = async (args, io) => {
     false,
   );
   const { state } = values;
-  if (state !== undefined && !isJobState(state)) {
+  if (state !== undefined && !isListedState(state)) {
     throw new UsageError(`--state "${state}" is not a job state; use one of ${JOB_STATES.join(', ')}`);
   }
   return withRuntime(io, async (runtime) => {

@@ -1,10 +1,34 @@
 import type { Action } from '../cloudagent/types.js';
-import { inZone, manualInstant, manualJob, relative } from '../plan/admin.js';
+import { UsageError } from '../errors/index.js';
+import { manualJob } from '../plan/jobs.js';
 import { addManualJob } from '../queue/admin.js';
-import { ZoneClock } from '../roster/expand-zone.js';
 import { withRuntime } from '../runtime.js';
-import { parseFlags, UsageError, type Verb } from './io.js';
+import { readInstant } from '../time/grammar.js';
+import { ZoneClock } from '../time/zone-clock.js';
+import { parseFlags, type Verb } from './io.js';
 import { printIssues, readRosterFile } from './roster-file.js';
+import { inZone, relative } from './show.js';
+
+/** A TIME this far in the past (typed a moment ago) still counts: the action runs now. */
+const PAST_GRACE_MS = 60_000;
+
+/** When a manual action runs: now without `--at`, else at TIME, which must not be in the past. */
+export function manualInstant(
+  text: string | undefined,
+  clock: ZoneClock,
+  now: number,
+): { at: number } | { error: string } {
+  if (text === undefined) return { at: now };
+  const read = readInstant(text, clock, now);
+  if (!read.ok) return { error: `--at ${read.message}` };
+  const at = read.value;
+  if (at < now - PAST_GRACE_MS) {
+    return {
+      error: `--at "${text}" is ${relative(at, now)}; give a time ahead, or leave --at out to act now`,
+    };
+  }
+  return { at: Math.max(at, now) };
+}
 
 /**
  * `rota login ID [--at TIME]` and `rota logout ID [--at TIME]`: a manual action as a job, now or at TIME.

@@ -1,6 +1,6 @@
+import { UsageError } from '../errors/index.js';
 import { ROTA_VERSION } from '../version.js';
 import type { Io, Verb } from './io.js';
-import { UsageError } from './io.js';
 
 /** Each verb lives in its own file and is loaded only when asked for. */
 export const verbs: Record<string, () => Promise<{ run: Verb }>> = {

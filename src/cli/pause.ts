@@ -1,8 +1,8 @@
-import { inZone } from '../plan/admin.js';
 import { pauseActions, rosterZone } from '../queue/admin.js';
-import { ZoneClock } from '../roster/expand-zone.js';
 import { withRuntime } from '../runtime.js';
+import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, type Verb } from './io.js';
+import { inZone } from './show.js';
 
 /** `rota pause [--reason TEXT]`: workers stop taking jobs; due jobs wait, nothing is lost. */
 export const run: Verb = async (args, io) => {

@@ -1,11 +1,12 @@
-import { formatDuration } from '../duration.js';
-import { inUtc, inZone, parseDate } from '../plan/admin.js';
+import { UsageError } from '../errors/index.js';
 import { expandRoster } from '../roster/expand.js';
-import { localDaysWindow, localToday, ZoneClocks } from '../roster/expand-zone.js';
 import { sessionActions } from '../roster/sessions.js';
 import type { RosterIssue, Session } from '../roster/types.js';
-import { parseFlags, printJson, UsageError, type Verb } from './io.js';
+import { formatDuration, readDate } from '../time/grammar.js';
+import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
+import { parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
+import { inUtc, inZone } from './show.js';
 import { table } from './table.js';
 
 const DEFAULT_DAYS = 7;
@@ -13,12 +14,9 @@ const MAX_DAYS = 366;
 
 function readFrom(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (parseDate(text) === undefined) {
-    throw new UsageError(
-      `--from "${text}" is not a date; give one like 2026-12-01 (YYYY-MM-DD, in the roster's zone)`,
-    );
-  }
-  return text;
+  const read = readDate(text);
+  if (!read.ok) throw new UsageError(`--from ${read.message} (in the roster's zone)`);
+  return read.value;
 }
 
 function readDays(text: string | undefined): number {

@@ -1,7 +1,7 @@
-import { pickJobs } from '../plan/admin.js';
-import { type Attempt, readJobs, requeueJob } from '../queue/admin.js';
+import { UsageError } from '../errors/index.js';
+import { type Attempt, pickJobs, readJobs, requeueJob } from '../queue/admin.js';
 import { withRuntime } from '../runtime.js';
-import { parseFlags, UsageError, type Verb } from './io.js';
+import { parseFlags, type Verb } from './io.js';
 
 /** `rota requeue JOB_ID... | --failed [--agent ID]`: run failed (or finished) jobs again now. */
 export const run: Verb = async (args, io) => {

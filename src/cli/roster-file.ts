@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ROSTER_FILE } from '../config/env.js';
+import { UsageError } from '../errors/index.js';
 import { formatIssue } from '../roster/format.js';
 import { loadRoster } from '../roster/load.js';
 import type { Roster, RosterIssue } from '../roster/types.js';
-import { type Io, UsageError } from './io.js';
+import type { Io } from './io.js';
 
 /** The roster file as the verbs that take one (`check`, `plan`, `sync`, `login`, `logout`) find and report it. */
 

@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import { startSimulator } from '../cloudagent/simulator.js';
 import { formatConfigIssue, readSimulatorConfig } from '../cloudagent/simulator-config.js';
+import { UsageError } from '../errors/index.js';
 import { ROTA_ROOT } from '../version.js';
-import { parseFlags, UsageError, type Verb } from './io.js';
+import { parseFlags, type Verb } from './io.js';
 
 const DEFAULT_PORT = 8088;
 const DEFAULT_FILE = 'config/simulator.example.yaml';

@@ -1,8 +1,8 @@
-import { failureRow, inZone, type JobView, nextRow, relative } from '../plan/admin.js';
-import { readStatus, rosterZone } from '../queue/admin.js';
-import { ZoneClock } from '../roster/expand-zone.js';
+import { type JobView, readStatus, rosterZone } from '../queue/admin.js';
 import { withRuntime } from '../runtime.js';
+import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, printJson, type Verb } from './io.js';
+import { failureRow, inZone, nextRow, relative } from './show.js';
 import { table } from './table.js';
 
 /** `rota status [--json]`: counts by state, paused or not, the stored plan, next actions, recent failures. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isLoopback } from '../cloudagent/client.js';
-import { parseDuration } from '../duration.js';
+import { ConfigError } from '../errors/index.js';
+import { parseDuration } from '../time/grammar.js';
 
 /**
  * The environment, validated once at start (SPEC section 2). zod is the single source of truth: the
@@ -139,13 +140,6 @@ export type Config = z.output<typeof envSchema>;
 export interface ApiAccount {
   userName: string;
   apiKey: string;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`configuration: ${problems.join('; ')}`);
-  }
 }
 
 /** Validates the environment; throws ConfigError listing every problem, each naming its variable. */

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import type { Io } from '../cli/io.js';
 import { table } from '../cli/table.js';
 import { startSimulator } from '../cloudagent/simulator.js';
-import { formatDuration } from '../duration.js';
 import { createLogger } from '../log.js';
-import { PENDING_STATES } from '../plan/admin.js';
+import { PENDING_STATES } from '../queue/queue.js';
 import { startPrivateRedis } from '../redis-server.js';
 import { openRuntime, runScheduler, runWorker } from '../runtime.js';
+import { formatDuration } from '../time/grammar.js';
 import { formatAttempt, summarize } from './report.js';
 import { buildDemo, DEMO_ACCOUNT, DEMO_AGENTS, DEMO_ZONE } from './setup.js';
 

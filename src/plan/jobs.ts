@@ -153,3 +153,20 @@ export function planJobs(
   }
   return jobs;
 }
+
+/** A manual action as a job: never touched by a sync, retried for 30 minutes from its instant. */
+export function manualJob(action: Action, agentId: string, phone: string, at: number): DesiredJob {
+  return {
+    id: jobId('manual', action, agentId, at),
+    runAt: at,
+    data: {
+      action,
+      agentId,
+      phone,
+      at,
+      kind: 'manual',
+      revision: 'manual',
+      deadline: at + LOGOUT_DEADLINE_MS,
+    },
+  };
+}

@@ -1,22 +1,64 @@
-import type { Job } from 'bullmq';
-import {
-  isJobState,
-  type JobState,
-  type JobView,
-  nextActions,
-  PENDING_STATES,
-  planCheckNote,
-  requeuedData,
-} from '../plan/admin.js';
-import type { ActionJobData, DesiredJob } from '../plan/jobs.js';
-import { sessionKey } from '../plan/reconcile.js';
-import { type ActionQueue, jobOptions } from './queue.js';
+import type { Job, JobState } from 'bullmq';
+import { decide } from '../plan/decide.js';
+import { type ActionJobData, type DesiredJob, LOGOUT_DEADLINE_MS } from '../plan/jobs.js';
+import type { Window } from '../time/zone-clock.js';
+import { type ActionQueue, isListedState, jobOptions, PENDING_STATES } from './queue.js';
+import { sessionKey } from './reconcile.js';
 import type { PlanMeta, Store } from './store.js';
 
 /**
- * The queue operations of the admin verbs, in one place: read jobs and the status, requeue, cancel, add
- * manual actions, pause and resume. What to choose and how to show it is in `plan/admin.ts`.
+ * The queue operations of the admin verbs, in one place: read jobs and the status, choose among them,
+ * requeue, cancel, add manual actions, pause and resume. How they are shown is the CLI's (`cli/show.ts`).
  */
+
+/** One job as the queue holds it, read for a person. */
+export interface JobView {
+  id: string;
+  data: ActionJobData;
+  state: JobState;
+  attemptsMade: number;
+  /** Pending jobs: when a worker may take it (epoch ms). */
+  runAt?: number;
+  finishedOn?: number;
+  /** A completed job's outcome and message, `already: Agent already logged in`. */
+  result?: string;
+  /** Why the last attempt failed (a failed job, or a pending one between retries). */
+  failedReason?: string;
+}
+
+export interface JobFilter {
+  agentId?: string;
+  /** Scheduled instants in `[from, to)`. */
+  window?: Window;
+}
+
+/** The jobs of one agent and/or scheduled in one window, by scheduled instant. */
+export function pickJobs(jobs: readonly JobView[], filter: JobFilter): JobView[] {
+  const { agentId, window } = filter;
+  return jobs
+    .filter((job) => agentId === undefined || job.data.agentId === agentId)
+    .filter((job) => !window || (job.data.at >= window.from && job.data.at < window.to))
+    .sort((a, b) => a.data.at - b.data.at || a.id.localeCompare(b.id));
+}
+
+/** The first `count` jobs to run: by run time, logouts before logins at one instant. */
+export function nextActions(pending: readonly JobView[], count: number): JobView[] {
+  const order = (job: JobView) => (job.data.action === 'logout' ? 0 : 1);
+  return [...pending]
+    .sort((a, b) => (a.runAt ?? 0) - (b.runAt ?? 0) || order(a) - order(b) || a.data.at - b.data.at)
+    .slice(0, count);
+}
+
+/**
+ * The data of a job run again by a person: a fresh conflict window, and a deadline at least 30 minutes
+ * from now (a roster login keeps its session's end as its deadline).
+ */
+export function requeuedData(data: ActionJobData, now: number): ActionJobData {
+  const { conflictSince: _dropped, ...rest } = data;
+  return rest.deadline === undefined
+    ? rest
+    : { ...rest, deadline: Math.max(rest.deadline, now + LOGOUT_DEADLINE_MS) };
+}
 
 function jobView(job: Job<ActionJobData>, state: JobState, runAt?: number): JobView {
   const result = job.returnvalue as { outcome?: string; message?: string } | null;
@@ -49,7 +91,7 @@ async function readJob(
   const job = await queue.getJob(id);
   if (!job) return undefined;
   const state = await job.getState();
-  return isJobState(state) ? { job, view: jobView(job, state) } : undefined;
+  return isListedState(state) ? { job, view: jobView(job, state) } : undefined;
 }
 
 /** The zone the roster is written in, as the last good plan recorded it; UTC before any sync. */
@@ -125,8 +167,8 @@ export async function requeueJob(
     return { id, ok: false, reason: `${id}: ${error instanceof Error ? error.message : String(error)}` };
   }
   const sessions = job.data.kind === 'manual' ? [] : await store.agentSessions(job.data.agentId);
-  const note = planCheckNote(job.data, sessions, now);
-  return { id, ok: true, job: view, ...(note ? { note } : {}) };
+  const decision = decide(job.data, sessions, now, 0);
+  return { id, ok: true, job: view, ...(decision.call ? {} : { note: decision.reason }) };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { type JobsOptions, Queue } from 'bullmq';
+import { type JobState, type JobsOptions, Queue } from 'bullmq';
 import type { ActionJobData, DesiredJob } from '../plan/jobs.js';
-import type { QueueState, SyncDiff } from '../plan/reconcile.js';
 import type { RedisClient } from './connection.js';
+import type { SyncDiff } from './reconcile.js';
 
 /** The one BullMQ queue holding every login and logout. */
 export const QUEUE_NAME = 'actions';
@@ -34,21 +34,27 @@ export function jobOptions(job: DesiredJob, now: number): JobsOptions {
   };
 }
 
-const STATES: QueueState[] = [
+/** The job states rota's jobs pass through (it makes no flows), in the order they are shown. */
+export const JOB_STATES = [
   'delayed',
   'waiting',
   'prioritized',
   'active',
-  'paused',
-  'waiting-children',
   'completed',
   'failed',
-];
+] as const satisfies readonly JobState[];
+/** States of a job that has not run yet: the ones `cancel` removes. */
+export const PENDING_STATES = ['delayed', 'waiting', 'prioritized'] as const satisfies readonly JobState[];
+
+/** One of `JOB_STATES` (not BullMQ's `waiting-children` or `unknown`, which rota's jobs never are). */
+export function isListedState(state: string): state is (typeof JOB_STATES)[number] {
+  return (JOB_STATES as readonly string[]).includes(state);
+}
 
 /** Every job ID in the queue with its state, read as ID lists only (cheap for 100k jobs). */
-export async function queueStates(queue: ActionQueue): Promise<Map<string, QueueState>> {
-  const states = new Map<string, QueueState>();
-  for (const state of STATES) {
+export async function queueStates(queue: ActionQueue): Promise<Map<string, JobState>> {
+  const states = new Map<string, JobState>();
+  for (const state of JOB_STATES) {
     const type = state === 'waiting' ? 'wait' : state;
     for (const id of await queue.getRanges(
       [type as Parameters<ActionQueue['getRanges']>[0][number]],

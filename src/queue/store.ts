@@ -1,6 +1,5 @@
 import type { Action, Outcome } from '../cloudagent/types.js';
 import type { JobKind } from '../plan/jobs.js';
-import type { AgentLoginState } from '../plan/reconcile.js';
 import type { Session } from '../roster/types.js';
 import type { RedisClient } from './connection.js';
 
@@ -42,6 +41,16 @@ export interface HistoryEntry {
   message: string;
   attempt: number;
   httpStatus?: number;
+}
+
+/** What rota last achieved for an agent, written by the worker after a login or logout succeeded. */
+export interface AgentLoginState {
+  loggedIn: boolean;
+  /** When that state was reached (epoch ms). */
+  since: number;
+  phone?: string;
+  /** Which kind of job reached it: agents a person logged in by hand are not released by a sync. */
+  source: JobKind;
 }
 
 type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone'>;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { CATCH_UP_LOGOUT_MS, planJobs } from '../plan/jobs.js';
-import { reconcile } from '../plan/reconcile.js';
 import { expandRoster } from '../roster/expand.js';
 import { formatIssue } from '../roster/format.js';
 import { loadRoster } from '../roster/load.js';
 import type { Roster, RosterIssue } from '../roster/types.js';
 import { type ActionQueue, applyDiff, queueStates } from './queue.js';
+import { reconcile } from './reconcile.js';
 import type { Store } from './store.js';
 
 /**

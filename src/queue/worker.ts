@@ -1,6 +1,7 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { type AgentActionDeps, createAgentActionProcessor, RetryLater } from '../../jobs/agent-action.js';
+import { type AgentActionDeps, createAgentActionProcessor } from '../../jobs/agent-action.js';
 import type { RateLimit } from '../config/env.js';
+import { RetryLater } from '../errors/index.js';
 import type { ActionJobData } from '../plan/jobs.js';
 import { retryDelay } from '../plan/retry.js';
 import type { RedisClient } from './connection.js';

@@ -2,8 +2,9 @@
  * What `rota check` finds beyond parsing: DST moves and phone clashes over a window long enough to
  * cover every date the roster names, and how many sessions the next two weeks hold.
  */
+
+import { DAY_MS, dayNumber, ZoneClock } from '../time/zone-clock.js';
 import { expandRoster } from './expand.js';
-import { DAY_MS, dayNumber, ZoneClock } from './expand-zone.js';
 import type { Roster, RosterIssue, Window } from './types.js';
 
 /** The days ahead `rota check` always looks at, and the ones it counts sessions in. */

@@ -15,7 +15,7 @@ import {
   weekday,
   type ZoneClock,
   ZoneClocks,
-} from './expand-zone.js';
+} from '../time/zone-clock.js';
 import { compareIds, findPhoneClashes, mergeSpans, type Span } from './sessions.js';
 import type { Agent, CronShift, LocalTime, Roster, RosterIssue, Session, Shift, Window } from './types.js';
 

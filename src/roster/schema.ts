@@ -7,17 +7,13 @@
  * other entries are `parse.ts`'s job.
  */
 import { CronExpressionParser } from 'cron-parser';
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import type { LocalTime, Weekday } from './types.js';
-
-type Read<T> = { ok: true; value: T } | { ok: false; message: string };
+import { ok, type Read, readClockTime, readDate, readDuration, wrong } from '../time/grammar.js';
+import type { Weekday } from './types.js';
 
 /** Only for an issue no schema above words itself; every schema here is meant to. */
 const fallbackError = (issue: { input?: unknown }) => `${describeInput(issue.input)} is not allowed here`;
-
-const ok = <T>(value: T): Read<T> => ({ ok: true, value });
-const wrong = (message: string): Read<never> => ({ ok: false, message });
 
 /** How a value the user wrote reads back to them. */
 export function describeInput(input: unknown): string {
@@ -75,36 +71,6 @@ function list<T extends z.ZodType>(item: T, what: string, hint: string) {
 // ---------------------------------------------------------------------------------------------------
 // Values
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function readDate(s: string): Read<string> {
-  const m = DATE.exec(s);
-  if (!m) return wrong(`${JSON.stringify(s)} is not a date; use YYYY-MM-DD, like 2026-12-25`);
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12)
-    return wrong(`${JSON.stringify(s)} is not a real date: months run from 01 to 12`);
-  const first = DateTime.utc(year, month, 1);
-  const days = first.daysInMonth ?? 31;
-  if (day < 1 || day > days) {
-    return wrong(`${JSON.stringify(s)} is not a real date: ${first.toFormat('MMMM yyyy')} has ${days} days`);
-  }
-  return ok(s);
-}
-
-const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
-
-function readTime(s: string): Read<LocalTime> {
-  const m = TIME.exec(s);
-  const [hour, minute, second] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3] ?? 0)];
-  if (m && hour <= 23 && minute <= 59 && second <= 59) return ok({ hour, minute, second });
-  if (m && hour === 24 && minute === 0 && second === 0) {
-    return wrong(
-      `"${s}" is not a time; write midnight as "00:00" (an end at or before the start is the next day)`,
-    );
-  }
-  return wrong(`${JSON.stringify(s)} is not a time; use HH:MM or HH:MM:SS`);
-}
-
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 function dayNumber(name: string): Weekday | undefined {
@@ -129,20 +95,15 @@ function readDays(s: string): Read<Weekday[]> {
   }
 }
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const DAY_MS = 24 * 3_600_000;
 
-function readDuration(s: string): Read<number> {
-  const m = DURATION.exec(s);
-  if (!m || s === '') {
-    return wrong(
-      `${JSON.stringify(s)} is not a duration; write hours, minutes and seconds like 8h30m, 90m or 45s`,
-    );
-  }
-  const ms = (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000;
-  if (ms === 0) return wrong(`a shift cannot last ${s}; give a duration like 8h30m`);
-  if (ms > DAY_MS) return wrong(`${s} is longer than 24 h; a shift may last at most 24h`);
-  return ok(ms);
+/** A shift's length: a duration of more than nothing and at most a day. */
+function readShiftDuration(s: string): Read<number> {
+  const read = readDuration(s);
+  if (!read.ok) return read;
+  if (read.value === 0) return wrong(`a shift cannot last ${s}; give a duration like 8h30m`);
+  if (read.value > DAY_MS) return wrong(`${s} is longer than 24 h; a shift may last at most 24h`);
+  return read;
 }
 
 const CRON_FIELDS = [
@@ -216,7 +177,7 @@ function readAgentId(s: string): Read<string> {
 }
 
 const date = text('a date', 'write dates as YYYY-MM-DD, like 2026-12-25', readDate);
-const time = text('a time', 'write times in quotes, like "09:00"', readTime);
+const time = text('a time', 'write times in quotes, like "09:00"', readClockTime);
 const zone = text('a time zone', 'use an IANA name like Asia/Kolkata', readZone);
 const label = (what: string) => z.string({ error: typeError(what, `write the ${what} in quotes`) });
 
@@ -267,7 +228,7 @@ const dateShift = strict('a one-off shift (one with date)', SHIFT_HINT, {
 
 const cronShift = strict('a cron shift (one with cron)', SHIFT_HINT, {
   cron: text('a cron line', `write it in quotes, ${CRON_EXAMPLE}`, readCron),
-  duration: text('a duration', 'write a duration with its unit, like 8h30m, 90m or 45s', readDuration),
+  duration: text('a duration', 'write a duration with its unit, like 8h30m, 90m or 45s', readShiftDuration),
   from: date.optional(),
   until: date.optional(),
 })

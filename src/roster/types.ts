@@ -24,15 +24,11 @@ export interface RosterIssue extends Place {
   message: string;
 }
 
-/** A wall-clock time of day in the agent's zone. */
-export interface LocalTime {
-  hour: number;
-  minute: number;
-  second: number;
-}
+export type { LocalTime } from '../time/grammar.js';
+export type { IsoDate, Window } from '../time/zone-clock.js';
 
-/** ISO calendar date `YYYY-MM-DD`, local to whichever zone it is read in. */
-export type IsoDate = string;
+import type { LocalTime } from '../time/grammar.js';
+import type { IsoDate } from '../time/zone-clock.js';
 
 /** Luxon weekday numbers: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -120,10 +116,4 @@ export interface Session {
   zone: string;
   start: number;
   end: number;
-}
-
-/** A half-open window of instants `[from, to)`, epoch ms. */
-export interface Window {
-  from: number;
-  to: number;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envSchema, loadConfig, parseRate, requireApiAccount } from '../../src/config/env.js';
+import { envSchema, loadConfig, parseRate, requireApiAccount } from '../../src/config/env.js';
+import { ConfigError } from '../../src/errors/index.js';
 
 describe('environment', () => {
   it('has the documented defaults', () => {

@@ -1,9 +1,10 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import RedisMock from 'ioredis-mock';
 import { describe, expect, it } from 'vitest';
-import { createAgentActionProcessor, RetryLater } from '../../jobs/agent-action.js';
+import { createAgentActionProcessor } from '../../jobs/agent-action.js';
 import type { CallRequest, CallResult, CloudAgentClient } from '../../src/cloudagent/types.js';
 import type { CredentialStore } from '../../src/config/credentials.js';
+import { RetryLater } from '../../src/errors/index.js';
 import { createLogger } from '../../src/log.js';
 import type { ActionJobData } from '../../src/plan/jobs.js';
 import type { RedisClient } from '../../src/queue/connection.js';

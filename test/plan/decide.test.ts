@@ -80,3 +80,35 @@ describe('decide: a job never acts against the current plan', () => {
     expect(decide(manual, sessions, T + 10 * M, 0)).toEqual({ call: true, deadline: T + 30 * M });
   });
 });
+
+{
+  const NOW = Date.parse('2026-12-01T04:30:00Z');
+  const data = (over: Partial<ActionJobData> = {}): ActionJobData => ({
+    action: 'login',
+    agentId: '1',
+    at: NOW,
+    kind: 'roster',
+    revision: 'r',
+    session: { start: NOW, end: NOW + 60 * M },
+    ...over,
+  });
+  describe('decide for a requeued job: the worker skips one the current plan no longer wants', () => {
+    const session: Session = {
+      agentId: '1' as AgentId,
+      phone: '+91',
+      zone: 'Asia/Kolkata',
+      start: NOW - 60 * M,
+      end: NOW + 60 * M,
+    };
+    it.each([
+      ['a login inside its session', data({ at: NOW - 60 * M }), [session], undefined],
+      ['a login whose session ended', data({ at: NOW - 180 * M }), [], 'stale'],
+      ['a logout while the agent is on shift', data({ action: 'logout' }), [session], 'inside a session'],
+      ['a manual login', data({ kind: 'manual', deadline: NOW }), [], undefined],
+    ])('%s', (_, job, sessions, note) => {
+      const decision = decide(job, sessions, NOW, 0);
+      if (note === undefined) expect(decision.call).toBe(true);
+      else expect(decision.call === false && decision.reason).toContain(note);
+    });
+  });
+}

@@ -4,6 +4,7 @@ import {
   instantKey,
   jobId,
   LOGOUT_DEADLINE_MS,
+  manualJob,
   parseJobId,
   planJobs,
 } from '../../src/plan/jobs.js';
@@ -118,5 +119,32 @@ describe('planJobs', () => {
     const login = jobs.find((j) => j.id === jobId('roster', 'login', 'b', NOW + 2 * H));
     expect(login?.data.after).toBe(jobId('roster', 'logout', 'a', NOW + 2 * H));
     expect(jobs.find((j) => j.id === jobId('roster', 'login', 'a', NOW + H))?.data.after).toBeUndefined();
+  });
+});
+
+describe('manual jobs', () => {
+  it('are kind manual with a deadline 30 minutes after their instant and a parseable ID', () => {
+    const NOW = Date.parse('2026-12-01T04:30:00Z');
+    const M = 60_000;
+    const job = manualJob('login', '1001', '+919800000001', NOW + 90_123);
+    expect(job).toEqual({
+      id: 'manual-login-1001-20261201T043130.123Z',
+      runAt: NOW + 90_123,
+      data: {
+        action: 'login',
+        agentId: '1001',
+        phone: '+919800000001',
+        at: NOW + 90_123,
+        kind: 'manual',
+        revision: 'manual',
+        deadline: NOW + 90_123 + 30 * M,
+      },
+    });
+    expect(parseJobId(job.id)).toEqual({
+      kind: 'manual',
+      action: 'login',
+      agentId: '1001',
+      at: NOW + 90_123,
+    });
   });
 });

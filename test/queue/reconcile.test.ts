@@ -1,6 +1,8 @@
+import type { JobState } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { jobId, planJobs } from '../../src/plan/jobs.js';
-import { type AgentLoginState, type QueueState, reconcile, sessionKey } from '../../src/plan/reconcile.js';
+import { reconcile, sessionKey } from '../../src/queue/reconcile.js';
+import type { AgentLoginState } from '../../src/queue/store.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
 
 const NOW = Date.parse('2026-12-01T03:00:00Z');
@@ -15,7 +17,7 @@ const session = (agent: string, start: number, end: number): Session => ({
 
 function run(
   sessions: Session[],
-  existing: [string, QueueState][] = [],
+  existing: [string, JobState][] = [],
   agents: [string, AgentLoginState][] = [],
   now = NOW,
   cancelled: [string, string][] = [],
@@ -42,7 +44,7 @@ describe('reconcile', () => {
   it('is level-triggered: applying the diff and reconciling again changes nothing', () => {
     const sessions = [session('1', NOW - H, NOW + 2 * H), session('2', NOW + H, NOW + 3 * H)];
     const first = run(sessions);
-    const after = first.add.map((j) => [j.id, j.runAt > NOW ? 'delayed' : 'waiting'] as [string, QueueState]);
+    const after = first.add.map((j) => [j.id, j.runAt > NOW ? 'delayed' : 'waiting'] as [string, JobState]);
     const second = run(sessions, after);
     expect(first.add).toHaveLength(4);
     expect(first.caughtUp).toBe(1);

@@ -8,7 +8,15 @@
  * instant is plain arithmetic.
  */
 import { IANAZone } from 'luxon';
-import type { IsoDate, Window } from './types.js';
+
+/** ISO calendar date `YYYY-MM-DD`, local to whichever zone it is read in. */
+export type IsoDate = string;
+
+/** A half-open window of instants `[from, to)`, epoch ms. */
+export interface Window {
+  from: number;
+  to: number;
+}
 
 export const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

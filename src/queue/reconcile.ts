@@ -1,12 +1,7 @@
+import type { JobState } from 'bullmq';
+import { CATCH_UP_LOGOUT_MS, type DesiredJob, jobId, LOGOUT_DEADLINE_MS, parseJobId } from '../plan/jobs.js';
 import type { Session } from '../roster/types.js';
-import {
-  CATCH_UP_LOGOUT_MS,
-  type DesiredJob,
-  type JobKind,
-  jobId,
-  LOGOUT_DEADLINE_MS,
-  parseJobId,
-} from './jobs.js';
+import type { AgentLoginState } from './store.js';
 
 /**
  * The difference between what the queue holds and what the plan wants, computed purely; the queue
@@ -14,33 +9,12 @@ import {
  * twice changes nothing the second time.
  */
 
-/** BullMQ job states, as far as a sync cares. */
-export type QueueState =
-  | 'delayed'
-  | 'waiting'
-  | 'prioritized'
-  | 'active'
-  | 'paused'
-  | 'waiting-children'
-  | 'completed'
-  | 'failed';
-
-const PENDING: ReadonlySet<QueueState> = new Set(['delayed', 'waiting', 'prioritized', 'active', 'paused']);
-
-/** What rota last achieved for an agent, written by the worker after a login or logout succeeded. */
-export interface AgentLoginState {
-  loggedIn: boolean;
-  /** When that state was reached (epoch ms). */
-  since: number;
-  phone?: string;
-  /** Which kind of job reached it: agents a person logged in by hand are not released by a sync. */
-  source: JobKind;
-}
+const PENDING: ReadonlySet<JobState> = new Set(['delayed', 'waiting', 'prioritized', 'active']);
 
 export interface ReconcileInput {
   desired: DesiredJob[];
   /** Every job ID in the queue with its state. */
-  existing: ReadonlyMap<string, QueueState>;
+  existing: ReadonlyMap<string, JobState>;
   agents: ReadonlyMap<string, AgentLoginState>;
   sessions: Session[];
   /** Roster jobs a person cancelled: job ID → the `sessionKey` of the session it belonged to then. */

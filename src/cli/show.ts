@@ -1,0 +1,77 @@
+import type { JobView } from '../queue/admin.js';
+import { formatDuration } from '../time/grammar.js';
+import type { ZoneClock } from '../time/zone-clock.js';
+
+/**
+ * How the admin verbs show times, durations and jobs to a person (and the rows of their JSON): the
+ * roster zone and UTC, spans, relative times.
+ */
+
+/** To the second (`09:00:00`) or, where a plan is read, to the minute (`09:00`). */
+export type Precision = 'seconds' | 'minutes';
+const CLOCK_END: Record<Precision, number> = { seconds: 19, minutes: 16 };
+
+/** `2026-12-01 09:00:00 +05:30`. */
+export function inZone(clock: ZoneClock, ms: number, precision: Precision = 'seconds'): string {
+  const iso = clock.iso(ms);
+  return `${iso.slice(0, 10)} ${iso.slice(11, CLOCK_END[precision])} ${iso.slice(-6)}`;
+}
+
+/** `2026-12-01 03:30:00Z`. */
+export function inUtc(ms: number, precision: Precision = 'seconds'): string {
+  return `${new Date(ms).toISOString().slice(0, CLOCK_END[precision]).replace('T', ' ')}Z`;
+}
+
+/** Lateness or latency: `312ms` under 10 s, else `1m30s` (negative: early). */
+export function span(ms: number): string {
+  if (Math.abs(ms) < 10_000) return `${ms}ms`;
+  return `${ms < 0 ? '-' : ''}${formatDuration(Math.abs(ms))}`;
+}
+
+/** `in 5m`, `2h ago`, `now`. */
+export function relative(ms: number, now: number): string {
+  const distance = formatDuration(Math.abs(ms - now));
+  if (distance === '0s') return 'now';
+  return ms > now ? `in ${distance}` : `${distance} ago`;
+}
+
+/** A job as a row of `rota jobs` (and its JSON). */
+export function jobRow(job: JobView, clock: ZoneClock) {
+  return {
+    id: job.id,
+    kind: job.data.kind,
+    action: job.data.action,
+    agentId: job.data.agentId,
+    scheduled: inZone(clock, job.data.at),
+    scheduledUtc: inUtc(job.data.at),
+    scheduledMs: job.data.at,
+    state: job.state,
+    attempts: job.attemptsMade,
+    result: job.result ?? job.failedReason ?? '',
+  };
+}
+
+/** A pending job as a row of `rota status` (and its JSON): when it is due and when it will run. */
+export function nextRow(job: JobView, clock: ZoneClock, now: number) {
+  return {
+    id: job.id,
+    action: job.data.action,
+    agentId: job.data.agentId,
+    kind: job.data.kind,
+    scheduled: inZone(clock, job.data.at),
+    scheduledMs: job.data.at,
+    runsAt: inZone(clock, job.runAt ?? now),
+    runsAtMs: job.runAt ?? now,
+  };
+}
+
+/** A failed job as a row of `rota status` (and its JSON). */
+export function failureRow(job: JobView, clock: ZoneClock, now: number) {
+  return {
+    id: job.id,
+    agentId: job.data.agentId,
+    failedAt: inZone(clock, job.finishedOn ?? now),
+    failedAtMs: job.finishedOn ?? now,
+    reason: job.failedReason ?? '',
+  };
+}
