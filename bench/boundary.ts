@@ -14,7 +14,7 @@ import { DateTime } from 'luxon';
 import { startSimulator } from '../src/cloudagent/simulator.js';
 import { createLogger } from '../src/log.js';
 import { syncOnce } from '../src/queue/sync.js';
-import { startPrivateRedis } from '../src/redis-server.js';
+import { startPrivateRedis } from '../src/redis/server.js';
 import { openRuntime, runWorker } from '../src/runtime.js';
 
 const [agents = 500, latencyMs = 100, concurrency = 32] = process.argv.slice(2).map(Number);
@@ -67,7 +67,7 @@ try {
     horizonMs: 86_400_000,
   });
   if (!synced.ok) throw new Error('the bench roster did not sync');
-  const worker = await runWorker(runtime, dir);
+  const worker = await runWorker(runtime);
   const instant = start.toMillis();
   while (Object.keys(sim.state()).length < agents && Date.now() < instant + 600_000) {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,16 +3,16 @@ import type { CloudAgentClient, Outcome } from '../src/cloudagent/types.js';
 import type { CredentialStore } from '../src/config/credentials.js';
 import { RetryLater } from '../src/errors/index.js';
 import type { Logger } from '../src/log.js';
-import type { Metrics } from '../src/metrics.js';
 import { decide } from '../src/plan/decide.js';
-import type { ActionJobData } from '../src/plan/jobs.js';
+import { type ActionJobData, actionDeadline } from '../src/plan/jobs.js';
 import { nextStep } from '../src/plan/retry.js';
-import type { HistoryEntry, Store } from '../src/queue/store.js';
+import type { HistoryEntry, Store } from '../src/store/store.js';
 
 /**
- * What a worker does for one login or logout: still wanted by the current plan? Then call CloudAgent,
- * record the attempt, and map the outcome to BullMQ — complete, retry later (RetryLater carries the
- * backoff), or fail for good (UnrecoverableError).
+ * What a worker does for one login or logout: still wanted by the current plan? Then wait for the
+ * phone's handover and for the instant itself, call CloudAgent, record the attempt, and map the outcome
+ * to BullMQ — complete, retry later (RetryLater carries the backoff), or fail for good
+ * (UnrecoverableError).
  */
 
 export interface ActionResult {
@@ -20,69 +20,89 @@ export interface ActionResult {
   message: string;
 }
 
+/** The store operations the processor needs; `src/store` implements them. */
+export type ActionStore = Pick<Store, 'agentSessions' | 'record' | 'setAgentState'>;
+
 export interface AgentActionDeps {
   client: CloudAgentClient;
   credentials: CredentialStore;
-  store: Store;
+  store: ActionStore;
   log: Logger;
-  metrics?: Metrics;
   /** Waits (bounded) until the job with this ID has finished: a handover logout before its login. */
   waitFor(jobId: string): Promise<void>;
+  /** Called after each attempt is recorded (metrics, events). */
+  onAttempt?(entry: HistoryEntry): void;
   now?: () => number;
+  /** Waits `ms` milliseconds (jobs are picked up a little early and wait here for their instant). */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * With a rate limit, every call is made this long after its job was taken, never sooner: BullMQ's
+   * limiter counts jobs taken, so calls keep to the rate only if each follows its take by the same time.
+   */
+  takenToCallMs?: number;
   random?: () => number;
 }
 
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export function createAgentActionProcessor(deps: AgentActionDeps) {
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;
 
-  return async function processAgentAction(job: Job<ActionJobData>): Promise<ActionResult> {
-    const data = job.data;
-    const id = job.id ?? '';
-    const attempt = job.attemptsMade + 1;
-    if (data.after) await deps.waitFor(data.after);
-    const startedAt = now();
-    const base = {
-      jobId: id,
+  async function record(job: Job<ActionJobData>, startedAt: number, entry: Partial<HistoryEntry>) {
+    const { data } = job;
+    const full = {
+      jobId: job.id ?? '',
       agentId: data.agentId,
       action: data.action,
       kind: data.kind,
       at: data.at,
       startedAt,
       lateMs: startedAt - data.at,
-      attempt,
-    };
-    const finish = async (entry: Omit<HistoryEntry, keyof typeof base>) => {
-      const full: HistoryEntry = { ...base, ...entry };
-      await deps.store.record(full);
-      deps.metrics?.recordAttempt(full);
-      const { jobId, ...rest } = full;
-      deps.log.info({ ...rest, job: jobId }, `${data.action} ${data.agentId}: ${entry.outcome}`);
-    };
+      attempt: job.attemptsMade + 1,
+      ...entry,
+    } as HistoryEntry;
+    await deps.store.record(full);
+    deps.onAttempt?.(full);
+    const { jobId, ...rest } = full;
+    deps.log.info({ ...rest, job: jobId }, `${data.action} ${data.agentId}: ${full.outcome}`);
+  }
 
+  /** Until the scheduled instant: BullMQ hands jobs over a little early, and wakes up late otherwise. */
+  async function untilInstant(at: number): Promise<void> {
+    for (let left = at - now(); left > 0; left = at - now()) await sleep(left);
+  }
+
+  async function attempt(job: Job<ActionJobData>): Promise<ActionResult> {
+    const { data } = job;
+    const takenAt = now();
     const sessions = data.kind === 'manual' ? [] : await deps.store.agentSessions(data.agentId);
-    const decision = decide(data, sessions, startedAt, job.attemptsMade);
+    const decision = decide(data, sessions, now(), job.attemptsMade);
     if (!decision.call) {
-      await finish({ outcome: 'skipped', message: decision.reason });
+      await record(job, now(), { outcome: 'skipped', message: decision.reason });
       return { outcome: 'skipped', message: decision.reason };
     }
+    if (data.after) await deps.waitFor(data.after);
 
     const password = await deps.credentials.password(data.agentId);
     if (password === undefined) {
       const message =
         deps.credentials.problem() ??
         `no password for agent ${data.agentId} in the credentials file; add it and run rota requeue`;
-      await finish({ outcome: 'rejected', message });
+      await record(job, now(), { outcome: 'rejected', message });
       throw new UnrecoverableError(message);
     }
 
+    await untilInstant(Math.max(data.at, takenAt + (deps.takenToCallMs ?? 0)));
+    const startedAt = now();
     const result = await deps.client.call({
       action: data.action,
       agentId: data.agentId,
       password,
       ...(data.phone ? { phone: data.phone } : {}),
     });
-    await finish({
+    await record(job, startedAt, {
       outcome: result.outcome,
       message: result.message,
       latencyMs: result.latencyMs,
@@ -92,7 +112,7 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
     const step = nextStep(result.outcome, result.message, {
       now: now(),
       deadline: decision.deadline,
-      attemptsMade: attempt,
+      attemptsMade: job.attemptsMade + 1,
       ...(conflictSince !== undefined ? { conflictSince } : {}),
       ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
       random,
@@ -113,6 +133,26 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
         throw new RetryLater(`${result.outcome}: ${result.message}`, step.delayMs);
       case 'fail':
         throw new UnrecoverableError(step.reason);
+    }
+  }
+
+  return async function processAgentAction(job: Job<ActionJobData>): Promise<ActionResult> {
+    try {
+      return await attempt(job);
+    } catch (error) {
+      if (error instanceof RetryLater || error instanceof UnrecoverableError) throw error;
+      // A bug, or Redis failing under us: logged once with its stack, then retried like a transient
+      // failure — but never past the action's deadline.
+      const cause = error instanceof Error ? error : new Error(String(error), { cause: error });
+      deps.log.error({ err: cause, job: job.id }, 'unexpected error while processing a job (a bug?)');
+      const step = nextStep('transient', `unexpected error: ${cause.message}`, {
+        now: now(),
+        deadline: actionDeadline(job.data),
+        attemptsMade: job.attemptsMade + 1,
+        random,
+      });
+      if (step.kind === 'retry') throw new RetryLater(`unexpected error: ${cause.message}`, step.delayMs);
+      throw new UnrecoverableError(step.kind === 'fail' ? step.reason : cause.message);
     }
   };
 }

@@ -28,8 +28,22 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
+/** Why the endpoint cannot listen, in one line that says what to change. */
+function listenProblem(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  const why =
+    error.code === 'EADDRINUSE'
+      ? `${where} is already in use; set ROTA_HTTP_PORT to a free port, or 0 to turn the endpoint off`
+      : error.code === 'EADDRNOTAVAIL'
+        ? `${host} is not an address of this machine; check ROTA_HTTP_HOST`
+        : error.code === 'EACCES'
+          ? `no permission to listen on ${where}; use a port above 1023`
+          : `${where}: ${error.message}`;
+  return new Error(`cannot serve /healthz and /metrics: ${why}`);
+}
+
 export async function startOpsServer(
-  port: number,
+  { port, host }: { port: number; host: string },
   metrics: Metrics,
   checks: Record<string, HealthCheck>,
 ): Promise<OpsServer> {
@@ -58,8 +72,8 @@ export async function startOpsServer(
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.once('error', (error) => reject(listenProblem(error, host, port)));
+    server.listen(port, host, () => resolve());
   });
   const address = server.address();
   return {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { HistoryEntry } from './queue/store.js';
+import type { HistoryEntry } from './store/store.js';
 
 /**
  * Prometheus metrics of one rota process (`GET /metrics`): actions by outcome, lateness and API latency

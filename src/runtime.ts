@@ -1,20 +1,29 @@
 import { resolve } from 'node:path';
 import type { Io } from './cli/io.js';
 import { createCloudAgentClient } from './cloudagent/client.js';
-import { createCredentialStore } from './config/credentials.js';
+import { createCredentialStore, credentialsModeWarning } from './config/credentials.js';
 import { type Config, loadConfig, requireApiAccount } from './config/env.js';
+import { ShutdownError } from './errors/index.js';
+import { RotaEvents } from './events.js';
+import { type OpsServer, startOpsServer } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
-import { createRedis, evictionWarning, keyPrefix, type RedisClient } from './queue/connection.js';
 import { type ActionQueue, JOB_STATES, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
-import { Store } from './queue/store.js';
 import { syncOnce } from './queue/sync.js';
 import { type RunningWorker, startWorker } from './queue/worker.js';
+import {
+  createRedis,
+  evictionWarning,
+  keyPrefix,
+  maskRedisUrl,
+  type RedisClient,
+} from './redis/connection.js';
+import { Store } from './store/store.js';
 
 /**
- * Wiring: the adapters a long-running verb needs, built from the validated environment. Verbs call
- * these and stay thin; `close()` releases everything in the right order.
+ * Wiring: the adapters a verb needs, built from the validated environment, and the parts of a
+ * long-running service started and stopped in order. Verbs call these and stay thin.
  */
 
 export interface Runtime {
@@ -25,8 +34,11 @@ export interface Runtime {
   queue: ActionQueue;
   store: Store;
   metrics: Metrics;
+  events: RotaEvents;
   /** The roster file, resolved against the working directory. */
   rosterFile: string;
+  /** The working directory the credentials and roster paths are relative to. */
+  cwd: string;
   close(): Promise<void>;
 }
 
@@ -34,6 +46,8 @@ export interface RuntimeOptions {
   log?: Logger;
   /** Give up when Redis has not answered by then (one-shot verbs); long-running ones wait for it. */
   connectTimeoutMs?: number;
+  /** Stop waiting for Redis when this fires: the start is abandoned with a ShutdownError. */
+  shutdown?: AbortSignal;
   /** The validated environment, when the caller has it already. */
   config?: Config;
 }
@@ -41,9 +55,29 @@ export interface RuntimeOptions {
 /** A one-shot verb waits this long for Redis before it says it cannot reach it. */
 const ONE_SHOT_CONNECT_MS = 10_000;
 
-/** REDIS_URL as it may be shown: the password masked. */
-function shownRedisUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/g, '//$1:***@');
+/** Resolves with whichever comes first: Redis ready, the time limit, or the shutdown signal. */
+function untilReady(
+  ready: Promise<unknown>,
+  options: RuntimeOptions,
+): Promise<'ready' | 'timeout' | 'shutdown'> {
+  return new Promise((settle) => {
+    const timer =
+      options.connectTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => finish('timeout'), options.connectTimeoutMs);
+    const onAbort = () => finish('shutdown');
+    function finish(how: 'ready' | 'timeout' | 'shutdown') {
+      clearTimeout(timer);
+      options.shutdown?.removeEventListener('abort', onAbort);
+      settle(how);
+    }
+    if (options.shutdown?.aborted) return finish('shutdown');
+    options.shutdown?.addEventListener('abort', onAbort, { once: true });
+    ready.then(
+      () => finish('ready'),
+      () => finish('timeout'),
+    );
+  });
 }
 
 export async function openRuntime(
@@ -67,25 +101,23 @@ export async function openRuntime(
   const prefix = keyPrefix(config);
   const queue = openQueue(redis, prefix);
   queue.on('error', onProblem);
-  const ready = queue.waitUntilReady();
-  if (options.connectTimeoutMs === undefined) {
-    await ready;
-  } else {
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), options.connectTimeoutMs);
-    });
-    const result = await Promise.race([ready, gaveUp]).finally(() => clearTimeout(timer));
-    if (result === 'timeout') {
-      redis.disconnect();
-      throw new Error(
-        `cannot reach Redis at ${shownRedisUrl(config.REDIS_URL)}${lastProblem ? ` (${lastProblem})` : ''}; ` +
-          'is it running, and is REDIS_URL right?',
-      );
-    }
+  const how = await untilReady(queue.waitUntilReady(), options);
+  if (how !== 'ready') {
+    redis.disconnect();
+    await queue.close().catch(() => {});
+    if (how === 'shutdown') throw new ShutdownError();
+    throw new Error(
+      `cannot reach Redis at ${maskRedisUrl(config.REDIS_URL)}${lastProblem ? ` (${lastProblem})` : ''}; ` +
+        'is it running, and is REDIS_URL right?',
+    );
   }
   const warning = await evictionWarning(redis);
   if (warning) logger.warn(warning);
+  const metrics = new Metrics(() => queue.getJobCounts(...JOB_STATES));
+  const events = new RotaEvents();
+  events.on('attempt:recorded', (entry) => metrics.recordAttempt(entry));
+  events.on('sync:finished', (result) => metrics.recordSync(result.ok ? 'ok' : 'invalid'));
+  events.on('sync:failed', () => metrics.recordSync('failed'));
   return {
     config,
     log: logger,
@@ -93,8 +125,10 @@ export async function openRuntime(
     prefix,
     queue,
     store: new Store(redis, prefix),
-    metrics: new Metrics(() => queue.getJobCounts(...JOB_STATES)),
+    metrics,
+    events,
     rosterFile: resolve(cwd, config.ROTA_ROSTER),
+    cwd,
     async close() {
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
@@ -111,6 +145,7 @@ export async function withRuntime<T>(io: Io, use: (runtime: Runtime) => Promise<
   const runtime = await openRuntime(io.env, io.cwd, {
     config,
     connectTimeoutMs: ONE_SHOT_CONNECT_MS,
+    shutdown: io.shutdown,
     log: createLogger(config.LOG_LEVEL, { write: (line: string) => io.stderr(line) }),
   });
   try {
@@ -120,8 +155,8 @@ export async function withRuntime<T>(io: Io, use: (runtime: Runtime) => Promise<
   }
 }
 
-export async function runWorker(runtime: Runtime, cwd: string): Promise<RunningWorker> {
-  const { config, log } = runtime;
+export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
+  const { config, log, events } = runtime;
   const account = requireApiAccount(config);
   const client = createCloudAgentClient({
     baseUrl: config.CLOUDAGENT_BASE_URL,
@@ -129,6 +164,9 @@ export async function runWorker(runtime: Runtime, cwd: string): Promise<RunningW
     timeoutMs: config.ROTA_API_TIMEOUT,
     maxSockets: config.ROTA_CONCURRENCY * 2,
   });
+  const credentials = resolve(runtime.cwd, config.ROTA_CREDENTIALS);
+  const modeWarning = await credentialsModeWarning(credentials);
+  if (modeWarning) log.warn(modeWarning);
   const running = await startWorker({
     redis: runtime.redis,
     prefix: runtime.prefix,
@@ -136,11 +174,14 @@ export async function runWorker(runtime: Runtime, cwd: string): Promise<RunningW
     ...(config.ROTA_API_RATE ? { rate: config.ROTA_API_RATE } : {}),
     deps: {
       client,
-      credentials: createCredentialStore(resolve(cwd, config.ROTA_CREDENTIALS)),
+      credentials: createCredentialStore(credentials),
       store: runtime.store,
       log,
-      metrics: runtime.metrics,
+      onAttempt: (entry) => events.emit('attempt:recorded', entry),
     },
+  }).catch(async (error: unknown) => {
+    await client.close();
+    throw error;
   });
   return {
     ...running,
@@ -157,7 +198,7 @@ export function runScheduler(runtime: Runtime, file = runtime.rosterFile): Runni
     file,
     intervalMs: config.ROTA_SYNC_INTERVAL,
     log,
-    metrics: runtime.metrics,
+    events: runtime.events,
     sync: () =>
       syncOnce({
         queue: runtime.queue,
@@ -167,4 +208,64 @@ export function runScheduler(runtime: Runtime, file = runtime.rosterFile): Runni
         horizonMs: config.ROTA_HORIZON,
       }),
   });
+}
+
+export interface ServiceParts {
+  worker: boolean;
+  scheduler: boolean;
+}
+
+export interface Service {
+  worker?: RunningWorker;
+  scheduler?: RunningScheduler;
+  http?: OpsServer;
+  /** Stops every part in the reverse order of starting: calls in flight finish first. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the parts of a long-running verb, then the health and metrics endpoint. When one part cannot
+ * start (the port is taken, Redis went away), the ones already started are stopped again before the
+ * error is thrown: nothing is left running.
+ */
+export async function startService(runtime: Runtime, parts: ServiceParts): Promise<Service> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+    stops.length = 0;
+  };
+  const service: Service = { stop: stopAll };
+  try {
+    if (parts.worker) {
+      const worker = await runWorker(runtime);
+      service.worker = worker;
+      stops.push(() => worker.close());
+    }
+    if (parts.scheduler) {
+      const scheduler = runScheduler(runtime);
+      service.scheduler = scheduler;
+      stops.push(() => scheduler.stop());
+    }
+    const { ROTA_HTTP_PORT: port, ROTA_HTTP_HOST: host } = runtime.config;
+    if (port > 0) {
+      const worker = service.worker;
+      const http = await startOpsServer({ port, host }, runtime.metrics, {
+        redis: async () => (await runtime.redis.ping()) === 'PONG',
+        ...(worker ? { worker: async () => worker.worker.isRunning() } : {}),
+      });
+      service.http = http;
+      stops.push(() => http.close());
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  runtime.events.emit('started', { ...parts, httpPort: service.http?.port ?? null });
+  return {
+    ...service,
+    async stop() {
+      await stopAll();
+      runtime.events.emit('stopped');
+    },
+  };
 }

@@ -10,4 +10,5 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   shutdown: controller.signal,
+  now: Date.now,
 });

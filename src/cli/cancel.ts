@@ -22,9 +22,13 @@ export const run: Verb = async (args, io) => {
     if (values.agent !== undefined) {
       const filter: JobFilter = { agentId: values.agent };
       if (date !== undefined) filter.window = localDaysWindow(await rosterZone(runtime.store), date, 1);
-      const jobs = await readJobs(runtime.queue, [...PENDING_STATES, 'active']);
-      ids = pickJobs(jobs, filter).map((job) => job.id);
-      if (ids.length === 0) {
+      const jobs = pickJobs(await readJobs(runtime.queue, [...PENDING_STATES, 'active']), filter);
+      // A job already running is not the person's mistake: it is left to finish, and said so.
+      for (const job of jobs.filter((j) => j.state === 'active')) {
+        io.stdout(`left ${job.id} to finish: it is running now\n`);
+      }
+      ids = jobs.filter((job) => job.state !== 'active').map((job) => job.id);
+      if (jobs.length === 0) {
         io.stdout(`no pending jobs of agent ${values.agent}${date === undefined ? '' : ` on ${date}`}\n`);
         return 0;
       }
@@ -34,10 +38,13 @@ export const run: Verb = async (args, io) => {
     for (const attempt of attempts) {
       if (!attempt.ok) io.stderr(`${attempt.reason}\n`);
       else {
+        const kind = attempt.job.data.kind;
         const kept =
-          attempt.job.data.kind === 'roster'
+          kind === 'roster'
             ? '; a sync keeps it out until the roster changes its session'
-            : '';
+            : kind === 'release'
+              ? '; a sync keeps it out while the agent stays logged in'
+              : '';
         io.stdout(`cancelled ${attempt.id} (was ${attempt.job.state})${kept}\n`);
       }
     }

@@ -26,7 +26,7 @@ export const run: Verb = async (args, io) => {
   }
   return withRuntime(io, async (runtime) => {
     const clock = new ZoneClock(await rosterZone(runtime.store));
-    const since = Date.now() - sinceMs;
+    const since = io.now() - sinceMs;
     const entries = await runtime.store.history({
       since,
       ...(values.agent === undefined ? {} : { agentId: values.agent }),

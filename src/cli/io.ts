@@ -9,6 +9,8 @@ export interface Io {
   cwd: string;
   /** Fires when the process is asked to stop (SIGTERM/SIGINT); long-running verbs listen to it. */
   shutdown: AbortSignal;
+  /** The clock (epoch ms): verbs take `now` from here, so tests can fix it. */
+  now(): number;
 }
 
 /** A verb: parses its own flags, calls the core, returns the exit code (0 ok, 1 failure, 2 usage). */

@@ -52,7 +52,7 @@ export function manualAction(action: Action): Verb {
       return 1;
     }
     const clock = new ZoneClock(roster.timezone);
-    const now = Date.now();
+    const now = io.now();
     const when = manualInstant(values.at, clock, now);
     if ('error' in when) throw new UsageError(when.error);
     const job = manualJob(action, agentId, agent.phone, when.at);

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors/index.js';
+import { quote } from '../printable.js';
 import { ROTA_VERSION } from '../version.js';
 import type { Io, Verb } from './io.js';
 
@@ -23,44 +24,71 @@ export const verbs: Record<string, () => Promise<{ run: Verb }>> = {
   worker: () => import('./worker.js'),
 };
 
-const usage = `rota ${ROTA_VERSION} — starts and ends contact-centre agents' shifts by itself
+/** Each verb's synopsis and what it does: `rota VERB --help` prints one, `rota help` all of them. */
+const USAGE: Record<string, [synopsis: string, does: string]> = {
+  check: ['check [FILE] [--json]', 'validate a roster; print errors and DST warnings'],
+  plan: [
+    'plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]',
+    'the sessions and the actions a sync would schedule now (or in the given days)',
+  ],
+  sync: ['sync [FILE] [--dry-run] [--json]', 'reconcile the queue with the roster once'],
+  worker: ['worker', 'run workers until SIGTERM/SIGINT'],
+  scheduler: ['scheduler', 'sync at start, on an interval and when the roster changes'],
+  run: ['run', 'scheduler and worker in one process'],
+  status: ['status [--json]', 'counts by state, paused or not, the plan, next actions, failures'],
+  jobs: [
+    'jobs [--state S] [--agent ID] [--json]',
+    'list jobs (S: delayed, waiting, prioritized, active, completed, failed)',
+  ],
+  history: [
+    'history [--agent ID] [--since DUR] [--json]',
+    'what was called, when, with which outcome (default since 24h)',
+  ],
+  requeue: ['requeue JOB_ID... | --failed [--agent ID]', 'run failed (or finished) jobs again now'],
+  login: ['login ID [--at TIME]', 'log an agent in by hand, now or at TIME'],
+  logout: ['logout ID [--at TIME]', 'log an agent out by hand, now or at TIME'],
+  cancel: [
+    'cancel JOB_ID... | --agent ID [--date DATE]',
+    'remove pending jobs; roster ones stay out until their session changes',
+  ],
+  pause: ['pause [--reason TEXT]', 'stop calling the API (jobs wait, nothing is lost)'],
+  resume: ['resume', 'start calling the API again'],
+  simulator: ['simulator [--port N] [--host H] [--agents FILE]', 'run the CloudAgent simulator alone'],
+  demo: ['demo', 'the whole system on one machine with no setup'],
+};
 
-usage: rota <command> [options]
-
-  check [FILE]                      validate a roster; print errors and DST warnings
-  plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]
-                                    show the sessions and actions a roster yields
-  sync [FILE] [--dry-run]           reconcile the queue with the roster once
-  worker                            run workers until SIGTERM/SIGINT
-  scheduler                         sync at start, on an interval and when the roster changes
-  run                               scheduler and worker in one process
-  status [--json]                   counts by state, paused or not, the plan, next actions, failures
-  jobs [--state S] [--agent ID] [--json]
-                                    list jobs (S: delayed, waiting, prioritized, active, completed, failed)
-  history [--agent ID] [--since DUR] [--json]
-                                    what was called, when, with which outcome (default since 24h)
-  requeue JOB_ID... | --failed [--agent ID]
-                                    run failed (or finished) jobs again now
-  login ID [--at TIME]              log an agent in by hand, now or at TIME
-  logout ID [--at TIME]             log an agent out by hand, now or at TIME
-  cancel JOB_ID... | --agent ID [--date DATE]
-                                    remove pending jobs; roster ones stay out until their session changes
-  pause [--reason TEXT]             stop calling the API (jobs wait, nothing is lost)
-  resume                            start calling the API again
-  simulator [--port N] [--host H] [--agents FILE]
-                                    run the CloudAgent simulator alone
-  demo                              the whole system on one machine with no setup
-
-TIME is 2026-12-01T09:00:00+05:30 (ISO 8601 with an offset) or HH:MM[:SS] today in the roster zone;
+const GRAMMAR = `TIME is 2026-12-01T09:00:00+05:30 (ISO 8601 with an offset) or HH:MM[:SS] today in the roster zone;
 DATE is YYYY-MM-DD in the roster zone; DUR is like 90s, 15m, 2h, 7d.
 See README.md for the roster format and configuration.
 `;
 
+function verbUsage(verb: string): string {
+  const [synopsis, does] = USAGE[verb] ?? [verb, ''];
+  return `usage: rota ${synopsis}\n\n${does}\n\n${GRAMMAR}`;
+}
+
+const usage = `rota ${ROTA_VERSION} — starts and ends contact-centre agents' shifts by itself
+
+usage: rota <command> [options]   (rota <command> --help for one command)
+
+${Object.values(USAGE)
+  .map(([synopsis, does]) =>
+    synopsis.length < 34 ? `  ${synopsis.padEnd(34)}${does}\n` : `  ${synopsis}\n  ${''.padEnd(34)}${does}\n`,
+  )
+  .join('')}
+${GRAMMAR}`;
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === 'help' || verb === '--help' || verb === '-h') {
-    io.stdout(usage);
-    return verb === undefined ? 2 : 0;
+  if (verb === undefined) {
+    // Usage given because something is wrong goes where errors go.
+    io.stderr(usage);
+    return 2;
+  }
+  if (verb === 'help' || verb === '--help' || verb === '-h') {
+    const [topic] = rest;
+    io.stdout(topic !== undefined && USAGE[topic] ? verbUsage(topic) : usage);
+    return 0;
   }
   if (verb === '--version' || verb === 'version') {
     io.stdout(`${ROTA_VERSION}\n`);
@@ -68,8 +96,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const load = verbs[verb];
   if (!load) {
-    io.stderr(`rota: unknown command "${verb}"\n\n${usage}`);
+    io.stderr(`rota: unknown command ${quote(verb)}\n\n${usage}`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(verbUsage(verb));
+    return 0;
   }
   try {
     const { run } = await load();

@@ -8,7 +8,7 @@ import { inZone } from './show.js';
 export const run: Verb = async (args, io) => {
   const { values } = parseFlags(args, { reason: { type: 'string', default: '' } }, false);
   return withRuntime(io, async (runtime) => {
-    const already = await pauseActions(runtime.queue, runtime.store, values.reason, Date.now());
+    const already = await pauseActions(runtime.queue, runtime.store, values.reason, io.now());
     if (already) {
       const since = inZone(new ZoneClock(await rosterZone(runtime.store)), already.at);
       io.stdout(`already paused since ${since}${already.reason ? `: ${already.reason}` : ''}\n`);

@@ -1,6 +1,9 @@
+import { loadConfig } from '../config/env.js';
 import { UsageError } from '../errors/index.js';
+import { byRunOrder, type DesiredJob, parseJobId, planJobs, syncWindow } from '../plan/jobs.js';
+import { quote } from '../printable.js';
 import { expandRoster } from '../roster/expand.js';
-import { sessionActions } from '../roster/sessions.js';
+import { rosterRevision } from '../roster/revision.js';
 import type { RosterIssue, Session } from '../roster/types.js';
 import { formatDuration, readDate } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
@@ -30,7 +33,12 @@ function readDays(text: string | undefined): number {
   return days;
 }
 
-/** `rota plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]`: the sessions and actions a roster yields. */
+/**
+ * `rota plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]`: the sessions a roster yields and the
+ * actions a sync would schedule for them — by default exactly what `rota sync` would add to an empty
+ * queue now (catch-up, handover order, horizon); with --from/--days, the actions that would run on those
+ * days of the roster zone.
+ */
 export const run: Verb = async (args, io) => {
   const { values, positionals } = parseFlags(args, {
     from: { type: 'string' },
@@ -41,16 +49,20 @@ export const run: Verb = async (args, io) => {
   const file = rosterArgument(positionals);
   const from = readFrom(values.from);
   const days = readDays(values.days);
+  const config = loadConfig(io.env);
   const { shown, roster, issues: parsed } = await readRosterFile(file, io);
   if (!roster) {
     printIssues(io, parsed);
     return 1;
   }
   if (values.agent !== undefined && !roster.agents.some((agent) => agent.id === values.agent)) {
-    throw new UsageError(`--agent "${values.agent}": ${shown} has no agent with that ID`);
+    throw new UsageError(`--agent ${quote(values.agent)}: ${shown} has no agent with that ID`);
   }
-  const first = from ?? localToday(roster.timezone, Date.now());
-  const window = localDaysWindow(roster.timezone, first, days);
+  const now = io.now();
+  const explicit = values.from !== undefined || values.days !== undefined;
+  const window = explicit
+    ? { now, ...localDaysWindow(roster.timezone, from ?? localToday(roster.timezone, now), days) }
+    : syncWindow(now, config.ROTA_HORIZON);
   const expanded = expandRoster(roster, window);
   const issues: RosterIssue[] = [...parsed, ...nameFile(expanded.issues, roster.file, shown)];
   if (issues.some((issue) => issue.severity === 'error')) {
@@ -59,13 +71,16 @@ export const run: Verb = async (args, io) => {
   }
   const picked = (session: Session) => values.agent === undefined || session.agentId === values.agent;
   const sessions = expanded.sessions.filter(picked);
-  const actions = sessionActions(sessions, window);
+  const jobs = planJobs(sessions, window, rosterRevision(roster)).sort(byRunOrder);
+  const zoneOf = new Map(sessions.map((session) => [session.agentId as string, session.zone]));
   const clocks = new ZoneClocks();
   const iso = (zone: string, ms: number) => clocks.get(zone).iso(ms);
+  const zone = (job: DesiredJob) => zoneOf.get(job.data.agentId) ?? roster.timezone;
 
   if (values.json) {
     printJson(io, {
       file: shown,
+      revision: rosterRevision(roster),
       window: {
         zone: roster.timezone,
         from: iso(roster.timezone, window.from),
@@ -83,13 +98,16 @@ export const run: Verb = async (args, io) => {
         endMs: end,
         durationMs: end - start,
       })),
-      actions: actions.map(({ kind, agentId, phone, zone, at }) => ({
-        action: kind,
-        agentId,
-        phone,
-        zone,
-        at: iso(zone, at),
-        atMs: at,
+      actions: jobs.map((job) => ({
+        id: job.id,
+        action: job.data.action,
+        agentId: job.data.agentId,
+        phone: job.data.phone,
+        zone: zone(job),
+        at: iso(zone(job), job.data.at),
+        atMs: job.data.at,
+        runAtMs: job.runAt,
+        ...(job.data.after ? { after: job.data.after } : {}),
       })),
       warnings: issues,
     });
@@ -97,11 +115,12 @@ export const run: Verb = async (args, io) => {
   }
 
   printIssues(io, issues);
-  const to = iso(roster.timezone, window.to - 1);
-  io.stdout(
-    `${shown}: ${first} to ${to.slice(0, 10)} (${days} day${days === 1 ? '' : 's'}, ${roster.timezone})` +
-      `${values.agent === undefined ? '' : `, agent ${values.agent}`}\n\n`,
-  );
+  const last = iso(roster.timezone, window.to - 1).slice(0, 10);
+  const span = !explicit
+    ? `what a sync now schedules: ${inZone(clocks.get(roster.timezone), window.from, 'minutes')} to ` +
+      `${inZone(clocks.get(roster.timezone), window.to, 'minutes')}`
+    : `${iso(roster.timezone, window.from).slice(0, 10)} to ${last} (${days} day${days === 1 ? '' : 's'}, ${roster.timezone})`;
+  io.stdout(`${shown}: ${span}${values.agent === undefined ? '' : `, agent ${values.agent}`}\n\n`);
   io.stdout(`${sessions.length} session${sessions.length === 1 ? '' : 's'}\n`);
   if (sessions.length > 0) {
     io.stdout(
@@ -120,17 +139,25 @@ export const run: Verb = async (args, io) => {
       ),
     );
   }
-  io.stdout(`\n${actions.length} action${actions.length === 1 ? '' : 's'}\n`);
-  if (actions.length > 0) {
+  io.stdout(`\n${jobs.length} action${jobs.length === 1 ? '' : 's'}\n`);
+  if (jobs.length > 0) {
+    const note = (job: DesiredJob) =>
+      job.runAt > job.data.at
+        ? 'catch-up: runs now'
+        : job.data.after
+          ? `handover: waits for ${parseJobId(job.data.after)?.agentId ?? job.data.after}'s logout`
+          : '';
+    const notes = jobs.some((job) => note(job) !== '');
     io.stdout(
       table(
-        ['at (UTC)', 'at (agent zone)', 'action', 'agent', 'phone'],
-        actions.map(({ kind, agentId, phone, zone, at }) => [
-          inUtc(at, 'minutes'),
-          inZone(clocks.get(zone), at, 'minutes'),
-          kind,
-          agentId,
-          phone,
+        ['at (UTC)', 'at (agent zone)', 'action', 'agent', 'phone', ...(notes ? ['note'] : [])],
+        jobs.map((job) => [
+          inUtc(job.data.at, 'minutes'),
+          inZone(clocks.get(zone(job)), job.data.at, 'minutes'),
+          job.data.action,
+          job.data.agentId,
+          job.data.phone ?? '',
+          ...(notes ? [note(job)] : []),
         ]),
       ),
     );

@@ -1,11 +1,12 @@
 import { loadConfig, requireApiAccount } from '../config/env.js';
-import { startOpsServer } from '../http.js';
-import { openRuntime, runScheduler, runWorker } from '../runtime.js';
+import { ShutdownError } from '../errors/index.js';
+import { openRuntime, startService } from '../runtime.js';
 import { type Io, parseFlags } from './io.js';
 
 /**
  * The long-running verbs (`worker`, `scheduler`, `run`): start the parts asked for, run until SIGTERM or
- * SIGINT, then stop taking jobs, let calls in flight finish and exit 0.
+ * SIGINT, then stop taking jobs, let calls in flight finish and exit 0. A signal while waiting for Redis
+ * ends the wait (exit 0); a part that cannot start stops the others and exits 1 with one line.
  */
 export async function serve(
   args: string[],
@@ -16,36 +17,23 @@ export async function serve(
   const config = loadConfig(io.env);
   // A worker without its account fails here, before waiting for Redis.
   if (parts.worker) requireApiAccount(config);
-  const runtime = await openRuntime(io.env, io.cwd, { config });
+  let runtime: Awaited<ReturnType<typeof openRuntime>>;
+  try {
+    runtime = await openRuntime(io.env, io.cwd, { config, shutdown: io.shutdown });
+  } catch (error) {
+    if (error instanceof ShutdownError) return 0;
+    throw error;
+  }
   const { log } = runtime;
   try {
-    const worker = parts.worker ? await runWorker(runtime, io.cwd) : undefined;
-    const scheduler = parts.scheduler ? runScheduler(runtime) : undefined;
-    const port = runtime.config.ROTA_HTTP_PORT;
-    const ops =
-      port > 0
-        ? await startOpsServer(port, runtime.metrics, {
-            redis: async () => (await runtime.redis.ping()) === 'PONG',
-            ...(worker ? { worker: async () => worker.worker.isRunning() } : {}),
-          })
-        : undefined;
-    log.info(
-      {
-        worker: parts.worker,
-        scheduler: parts.scheduler,
-        prefix: runtime.prefix,
-        httpPort: ops?.port ?? null,
-      },
-      'rota started',
-    );
+    const service = await startService(runtime, parts);
+    log.info({ ...parts, prefix: runtime.prefix, httpPort: service.http?.port ?? null }, 'rota started');
     await new Promise<void>((resolve) => {
       if (io.shutdown.aborted) resolve();
       io.shutdown.addEventListener('abort', () => resolve(), { once: true });
     });
     log.info('stopping: finishing calls in flight');
-    await ops?.close();
-    await scheduler?.stop();
-    await worker?.close();
+    await service.stop();
     log.info('stopped');
     return 0;
   } finally {

@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import { type JobView, readStatus, rosterZone } from '../queue/admin.js';
 import { withRuntime } from '../runtime.js';
 import { ZoneClock } from '../time/zone-clock.js';
@@ -9,13 +10,13 @@ import { table } from './table.js';
 export const run: Verb = async (args, io) => {
   const { values } = parseFlags(args, { json: { type: 'boolean', default: false } }, false);
   return withRuntime(io, async (runtime) => {
-    const now = Date.now();
+    const now = io.now();
     const status = await readStatus(runtime.queue, runtime.store, now);
     const clock = new ZoneClock(await rosterZone(runtime.store));
     const at = (ms: number) => inZone(clock, ms);
     const action = (job: JobView) => nextRow(job, clock, now);
     const failure = (job: JobView) => failureRow(job, clock, now);
-    const { paused, plan } = status;
+    const { paused, plan, rosterError } = status;
     if (values.json) {
       printJson(io, {
         zone: clock.name,
@@ -24,13 +25,14 @@ export const run: Verb = async (args, io) => {
           ? { reason: paused.reason, ...(paused.at ? { since: at(paused.at), sinceMs: paused.at } : {}) }
           : null,
         plan: plan
+          ? { revision: plan.revision, syncedAt: at(plan.syncedAt), syncedAtMs: plan.syncedAt }
+          : null,
+        rosterError: rosterError
           ? {
-              revision: plan.revision,
-              syncedAt: at(plan.syncedAt),
-              syncedAtMs: plan.syncedAt,
-              ...(plan.lastError
-                ? { lastError: plan.lastError, lastErrorAt: at(plan.lastErrorAt ?? plan.syncedAt) }
-                : {}),
+              count: rosterError.count,
+              first: rosterError.first,
+              at: at(rosterError.at),
+              atMs: rosterError.at,
             }
           : null,
         loggedIn: status.loggedIn,
@@ -39,10 +41,16 @@ export const run: Verb = async (args, io) => {
       });
       return 0;
     }
-    if (plan?.lastError) {
+    if (rosterError) {
+      const running = plan
+        ? `running on the last good plan (revision ${plan.revision})`
+        : 'no roster has been applied yet, so nothing is scheduled';
+      const more = rosterError.count - rosterError.first.length;
       io.stdout(
-        `ROSTER ERROR since ${at(plan.lastErrorAt ?? plan.syncedAt)}: running on the last good plan ` +
-          `(revision ${plan.revision}).\n  ${plan.lastError}\n\n`,
+        `ROSTER ERROR since ${at(rosterError.at)}: ${rosterError.count} error(s); ${running}.\n` +
+          rosterError.first.map((line) => `  ${printable(line)}\n`).join('') +
+          (more > 0 ? `  … and ${more} more (rota check shows them all)\n` : '') +
+          '\n',
       );
     }
     io.stdout(

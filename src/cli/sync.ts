@@ -9,34 +9,54 @@ export const run: Verb = async (args, io) => {
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
+  const dryRun = values['dry-run'];
   return withRuntime(io, async (runtime) => {
     const { shown, path: file } = rosterPath(rosterArgument(positionals), io);
     const result = await syncOnce({
       queue: runtime.queue,
       store: runtime.store,
       file,
-      now: Date.now(),
+      now: io.now(),
       horizonMs: runtime.config.ROTA_HORIZON,
-      dryRun: values['dry-run'],
+      dryRun,
     });
     if (!result.ok) {
-      const { errors } = printIssues(io, nameFile(result.issues, file, shown));
-      io.stderr(`${shown}: ${errors} error(s); nothing was changed\n`);
+      const errors = nameFile(result.issues, file, shown);
+      if (values.json) printJson(io, { ok: false, file: shown, dryRun, errors });
+      else {
+        printIssues(io, errors);
+        io.stderr(`${shown}: ${errors.length} error(s); nothing was changed\n`);
+      }
       return 1;
     }
-    printIssues(io, nameFile(result.warnings, file, shown));
+    const { ok: _ok, warnings, additions, ...counts } = result;
     if (values.json) {
-      const { ok: _ok, warnings, ...counts } = result;
-      printJson(io, { ...counts, dryRun: values['dry-run'], warnings: warnings.length });
-    } else {
-      const verb = values['dry-run'] ? 'would be ' : '';
-      io.stdout(
-        `${shown} (revision ${result.revision}, ${result.sessions} sessions): ${verb}added ${result.added}, ` +
-          `${verb}removed ${result.removed}, unchanged ${result.unchanged}, caught-up ${result.caughtUp}` +
-          `${result.released ? `, released ${result.released}` : ''}` +
-          `${result.cancelled ? `, left cancelled ${result.cancelled}` : ''}${values['dry-run'] ? ' (dry run)' : ''}\n`,
-      );
+      printJson(io, {
+        ok: true,
+        file: shown,
+        ...counts,
+        dryRun,
+        warnings: nameFile(warnings, file, shown),
+        // What was added, or in a dry run would be: the same rows as `rota plan --json` actions.
+        additions: additions.map((job) => ({
+          id: job.id,
+          action: job.data.action,
+          agentId: job.data.agentId,
+          atMs: job.data.at,
+          runAtMs: job.runAt,
+          ...(job.data.after ? { after: job.data.after } : {}),
+        })),
+      });
+      return 0;
     }
+    printIssues(io, nameFile(warnings, file, shown));
+    const verb = dryRun ? 'would be ' : '';
+    io.stdout(
+      `${shown} (revision ${result.revision}, ${result.sessions} sessions): ${verb}added ${result.added}, ` +
+        `${verb}removed ${result.removed}, unchanged ${result.unchanged}, caught-up ${result.caughtUp}` +
+        `${result.released ? `, released ${result.released}` : ''}` +
+        `${result.cancelled ? `, left cancelled ${result.cancelled}` : ''}${dryRun ? ' (dry run)' : ''}\n`,
+    );
     return 0;
   });
 };

@@ -1,7 +1,8 @@
 /**
  * The CloudAgent Agent Authentication client (adapter): one HTTP POST per call over keep-alive
  * connections, its answer handed to the outcome table. It never throws for API or network trouble, and
- * no secret (agent password, API key, Authorization header, form body) reaches a result.
+ * no secret (agent password, API key, Authorization header, form body) that an answer echoes reaches a
+ * result, unless it is too short to tell from ordinary words (see MIN_REDACTED_LENGTH).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -19,12 +20,12 @@ const MAX_BODY_BYTES = 64 * 1024;
 const IDLE_SOCKET_MS = 4_000;
 const USER_AGENT = `rota/${ROTA_VERSION} (+contact-centre shift scheduler)`;
 
-/**
- * Throws (at start, not per call) when `baseUrl` is unusable: not a URL, not http(s), or plain http to
- * anything but this machine — agent passwords must not cross a network unencrypted.
- */
+/** Throws (at start, not per call) when `baseUrl` breaks the rule of `readBaseUrl`. */
 export function createCloudAgentClient(options: CloudAgentClientOptions): CloudAgentClient {
-  const endpoint = endpointUrl(options.baseUrl);
+  const base = readBaseUrl(options.baseUrl);
+  if (!base.ok) throw new Error(base.message);
+  // The base may carry a path prefix.
+  const endpoint = new URL(`${base.url.pathname.replace(/\/+$/, '')}${ENDPOINT_PATH}`, base.url.origin);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
@@ -131,9 +132,7 @@ export function createCloudAgentClient(options: CloudAgentClientOptions): CloudA
 
       const answer = await send(headers, body, request);
       const decision = decideOutcome(answer, Date.now());
-      const secrets = [request.password, options.apiKey, token, body]
-        .flatMap((secret) => (secret === '' ? [] : [secret, encodeURIComponent(secret)]))
-        .sort((a, b) => b.length - a.length);
+      const secrets = [request.password, options.apiKey, token, body].flatMap(writtenForms);
       const result: CallResult = {
         outcome: decision.outcome,
         message: redact(decision.message, secrets),
@@ -149,31 +148,45 @@ export function createCloudAgentClient(options: CloudAgentClientOptions): CloudA
   };
 }
 
-/** The endpoint under `baseUrl` (which may carry a path prefix), or a clear error naming the variable. */
-function endpointUrl(baseUrl: string): URL {
+const BASE_URL_EXAMPLE = 'https://in1-ccaas-api.ozonetel.com';
+
+/**
+ * CLOUDAGENT_BASE_URL's one rule, used by the environment at start (config/env.ts) and by the client:
+ * an http(s) URL without a user name or password, plain http only to this machine (agent passwords
+ * must not cross a network unencrypted). Each message names the variable and says what would be right.
+ */
+export function readBaseUrl(text: string): { ok: true; url: URL } | { ok: false; message: string } {
   let url: URL;
   try {
-    url = new URL(baseUrl);
+    url = new URL(text);
   } catch {
-    throw new Error(
-      `CLOUDAGENT_BASE_URL ${JSON.stringify(baseUrl)} is not a URL; use one like https://in1-ccaas-api.ozonetel.com`,
-    );
+    // Text with an `@` may hold a password: it is not repeated.
+    const shown = text.includes('@') ? 'the value' : JSON.stringify(text);
+    return {
+      ok: false,
+      message: `CLOUDAGENT_BASE_URL: ${shown} is not a URL; use one like ${BASE_URL_EXAMPLE}`,
+    };
   }
   if (url.username !== '' || url.password !== '') {
-    throw new Error(
-      'CLOUDAGENT_BASE_URL must not hold a user name or password; give only the host, like https://in1-ccaas-api.ozonetel.com',
-    );
+    return {
+      ok: false,
+      message:
+        `CLOUDAGENT_BASE_URL: must not hold a user name or password; give only the host, like ${BASE_URL_EXAMPLE} ` +
+        '(the account goes in CLOUDAGENT_USERNAME and CLOUDAGENT_API_KEY)',
+    };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`CLOUDAGENT_BASE_URL must start with https://, not ${url.protocol}//`);
+    return { ok: false, message: `CLOUDAGENT_BASE_URL: must start with https://, not ${url.protocol}//` };
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new Error(
-      `CLOUDAGENT_BASE_URL ${url.origin} uses plain http://, which would send agent passwords unencrypted; ` +
+    return {
+      ok: false,
+      message:
+        `CLOUDAGENT_BASE_URL: ${url.origin} uses plain http://, which would send agent passwords unencrypted; ` +
         'use https:// (plain http:// is allowed only for this machine: localhost, 127.x.x.x, ::1)',
-    );
+    };
   }
-  return new URL(`${url.pathname.replace(/\/+$/, '')}${ENDPOINT_PATH}`, url.origin);
+  return { ok: true, url };
 }
 
 /** This machine: localhost, 127.x.x.x or ::1 (the only hosts plain http:// may go to). */
@@ -190,7 +203,41 @@ function describeError(error: unknown): { code?: string; detail: string } {
   return code === undefined ? { detail } : { code, detail };
 }
 
-/** Every occurrence of every secret (longest first) replaced. */
+/**
+ * A secret is redacted by its value only from this length on. A shorter one cannot be told apart from
+ * ordinary words: password "a" would garble "Basic realm" into "B[redacted]sic re[redacted]lm", and the
+ * gaps would show the password to anyone reading. Short secrets are kept out of text in the first place
+ * instead: the client puts none in a message, and the logger redacts them by field (log.ts).
+ */
+const MIN_REDACTED_LENGTH = 6;
+
+/** A secret as it may come back in an answer: as sent, URL- and form-encoded, and inside a JSON string. */
+function writtenForms(secret: string): string[] {
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice('s='.length),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+  return [...new Set(forms)].filter((form) => form.length >= MIN_REDACTED_LENGTH);
+}
+
+/**
+ * Every occurrence of every secret replaced, in one pass over the original text: overlapping or
+ * adjacent occurrences become one "[redacted]" (the longest reach wins), and a "[redacted]" already put
+ * in is never searched again.
+ */
 function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const hidden = new Uint8Array(text.length);
+  for (const secret of secrets) {
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
+      hidden.fill(1, at, at + secret.length);
+    }
+  }
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (!hidden[i]) out += text[i];
+    else if (!hidden[i - 1]) out += '[redacted]';
+  }
+  return out;
 }

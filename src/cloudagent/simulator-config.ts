@@ -3,9 +3,19 @@
  * shape) and, optionally, who is logged in at start. Every problem is reported at once, with its place.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap } from 'yaml';
 import { z } from 'zod';
-import type { Place } from '../roster/types.js';
+import { ownRecord } from '../own-record.js';
+import { quote } from '../printable.js';
+import {
+  deref,
+  formatPlaced,
+  keepAsWritten,
+  type Place,
+  parseYaml,
+  wholeFile,
+  yamlMessage,
+} from '../yaml-place.js';
 
 export interface SimulatorConfig {
   account: { userName: string; apiKey: string };
@@ -42,14 +52,12 @@ const schema = z.strictObject(
       },
       { error: 'account must be a mapping like { userName: acme, apiKey: demo-key }' },
     ),
-    agents: z.record(z.string(), text("the agent's password", '"1001": "password-1001"'), {
+    agents: ownRecord(text("the agent's password", '"1001": "password-1001"'), {
       error: 'agents must be a mapping of agent ID to password, like { "1001": "password-1001" }',
     }),
-    loggedIn: z
-      .record(z.string(), text('the phone number', '"1002": "+919800000002"'), {
-        error: 'loggedIn must be a mapping of agent ID to phone, like { "1002": "+919800000002" }',
-      })
-      .optional(),
+    loggedIn: ownRecord(text('the phone number', '"1002": "+919800000002"'), {
+      error: 'loggedIn must be a mapping of agent ID to phone, like { "1002": "+919800000002" }',
+    }).optional(),
   },
   { error: `the file must be a mapping with account and agents, like:\n${EXAMPLE}` },
 );
@@ -64,27 +72,33 @@ export async function readSimulatorConfig(path: string, file = path): Promise<Si
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : String(error);
     return {
       ok: false,
-      issues: [{ file, line: 0, column: 0, path: '', message: `cannot read it: ${reason}` }],
+      issues: [{ ...wholeFile(file), message: `cannot read it: ${reason}` }],
     };
   }
   return parseSimulatorConfig(source, file);
 }
 
 export function parseSimulatorConfig(source: string, file: string): SimulatorConfigResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const placeOf = (offset: number | undefined, path: string): SimulatorConfigIssue => {
-    const pos = offset === undefined ? { line: 0, col: 0 } : lineCounter.linePos(offset);
-    return { file, line: pos.line, column: pos.col, path, message: '' };
-  };
+  const yaml = parseYaml(source, file, { keysAsWritten: true });
+  const { doc } = yaml;
   if (doc.errors.length > 0) {
     return {
       ok: false,
       issues: doc.errors.map((error) => ({
-        ...placeOf(error.pos[0], ''),
-        message: `not valid YAML: ${error.message.split('\n')[0]}`,
+        ...yaml.offsetPlace(error.pos[0], []),
+        // The file holds passwords: yaml's words only, none of the file's.
+        message: `not valid YAML: ${yamlMessage(error, source, { kind: 'the simulator config', quoting: false })}`,
       })),
     };
+  }
+  // Agent IDs, passwords and phones are text as written, as in the credentials file (`007` stays 007).
+  for (const section of ['agents', 'loggedIn']) {
+    const map = deref(doc, doc.get(section, true));
+    if (!isMap(map)) continue;
+    for (const pair of map.items) {
+      keepAsWritten(pair.key, 'all');
+      keepAsWritten(pair.value, 'all');
+    }
   }
 
   const parsed = schema.safeParse(doc.toJS());
@@ -94,38 +108,33 @@ export function parseSimulatorConfig(source: string, file: string): SimulatorCon
       issues: parsed.error.issues.flatMap((issue) => {
         if (issue.code === 'unrecognized_keys') {
           return issue.keys.map((key) => ({
-            ...placeOf(keyOffset(doc.contents, [...issue.path, key]), formatPath([...issue.path, key])),
-            message: `unknown key "${key}"; allowed here: ${allowedKeys(issue.path)}`,
+            ...yaml.keyAt(issue.path, key),
+            message: `unknown key ${quote(key)}; allowed here: ${allowedKeys(issue.path)}`,
           }));
         }
-        return [
-          {
-            ...placeOf(valueOffset(doc.contents, issue.path), formatPath(issue.path)),
-            message: issue.message,
-          },
-        ];
+        return [{ ...yaml.at(issue.path), message: issue.message }];
       }),
     };
   }
 
   const { account, agents } = parsed.data;
-  const loggedIn = parsed.data.loggedIn ?? {};
+  const loggedIn: Record<string, string> = parsed.data.loggedIn ?? Object.create(null);
   const issues: SimulatorConfigIssue[] = [];
   const holders = new Map<string, string>();
   for (const [agent, phone] of Object.entries(loggedIn)) {
     const path = ['loggedIn', agent];
     if (!Object.hasOwn(agents, agent)) {
       issues.push({
-        ...placeOf(keyOffset(doc.contents, path), formatPath(path)),
-        message: `agent "${agent}" is not listed under agents; add it there with its password, or remove it here`,
+        ...yaml.keyAt(['loggedIn'], agent),
+        message: `agent ${quote(agent)} is not listed under agents; add it there with its password, or remove it here`,
       });
     }
     const holder = holders.get(phone);
     if (holder === undefined) holders.set(phone, agent);
     else {
       issues.push({
-        ...placeOf(valueOffset(doc.contents, path), formatPath(path)),
-        message: `phone "${phone}" is already given to agent ${holder}; one phone serves one agent at a time`,
+        ...yaml.at(path),
+        message: `phone ${quote(phone)} is already given to agent ${quote(holder)}; one phone serves one agent at a time`,
       });
     }
   }
@@ -133,59 +142,8 @@ export function parseSimulatorConfig(source: string, file: string): SimulatorCon
 }
 
 /** `file:line:column path: message`, as a person reads it. */
-export function formatConfigIssue(issue: SimulatorConfigIssue): string {
-  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  return `${where}${issue.path === '' ? '' : ` ${issue.path}`}: ${issue.message}`;
-}
+export const formatConfigIssue = (issue: SimulatorConfigIssue): string => formatPlaced(issue);
 
 function allowedKeys(path: readonly PropertyKey[]): string {
   return path.length === 0 ? 'account, agents, loggedIn' : 'userName, apiKey';
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, index) => {
-      const name = String(segment);
-      if (typeof segment === 'number') return `[${name}]`;
-      const plain = /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
-      return index === 0 ? plain : `.${plain}`;
-    })
-    .join('');
-}
-
-/** The YAML pair at `path` (map keys compared as text: `1001:` and `"1001":` are the same agent). */
-function pairAt(node: unknown, path: readonly PropertyKey[]) {
-  let current = node;
-  let pair: { key: unknown; value: unknown } | undefined;
-  for (const segment of path) {
-    if (isMap(current)) {
-      pair = current.items.find(
-        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-      );
-      if (!pair) return undefined;
-      current = pair.value;
-    } else if (isSeq(current) && typeof segment === 'number') {
-      current = current.items[segment];
-      pair = { key: undefined, value: current };
-    } else return undefined;
-  }
-  return pair;
-}
-
-/** Start of the value at `path`, or of the nearest enclosing node that exists. */
-function valueOffset(root: unknown, path: readonly PropertyKey[]): number | undefined {
-  for (let length = path.length; length >= 0; length--) {
-    const value = length === 0 ? root : pairAt(root, path.slice(0, length))?.value;
-    const range = (value as Node | null | undefined)?.range;
-    if (range) return range[0];
-    const key = length === 0 ? undefined : (pairAt(root, path.slice(0, length))?.key as Node | undefined);
-    if (key?.range) return key.range[0];
-  }
-  return undefined;
-}
-
-/** Start of the key at `path` (for unknown keys), or of the nearest enclosing node. */
-function keyOffset(root: unknown, path: readonly PropertyKey[]): number | undefined {
-  const key = pairAt(root, path)?.key as Node | undefined;
-  return key?.range ? key.range[0] : valueOffset(root, path.slice(0, -1));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { isLoopback } from '../cloudagent/client.js';
+import { readBaseUrl } from '../cloudagent/client.js';
 import { ConfigError } from '../errors/index.js';
+import { connectionPlan } from '../redis/connection.js';
 import { parseDuration } from '../time/grammar.js';
 
 /**
@@ -59,7 +60,10 @@ export const DEFAULT_ROSTER_FILE = 'config/roster.yaml';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const envSchema = z.object({
+/** The variables `connectionPlan` reads: it runs only when both are well-formed on their own. */
+const REDIS_VARIABLES: readonly PropertyKey[] = ['REDIS_URL', 'REDIS_CLUSTER'];
+
+const envVariables = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER: z
     .enum(['true', 'false', '1', '0', ''], { message: 'REDIS_CLUSTER: use true or false' })
@@ -77,25 +81,8 @@ export const envSchema = z.object({
     .string()
     .default('https://in1-ccaas-api.ozonetel.com')
     .superRefine((text, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(text);
-      } catch {
-        ctx.addIssue({
-          code: 'custom',
-          message: `CLOUDAGENT_BASE_URL: "${text}" is not a URL; use https://host`,
-        });
-        return;
-      }
-      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'CLOUDAGENT_BASE_URL: plain http:// is allowed only for loopback (127.0.0.1, localhost); use https://',
-        });
-      } else if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        ctx.addIssue({ code: 'custom', message: 'CLOUDAGENT_BASE_URL: use an https:// URL' });
-      }
+      const base = readBaseUrl(text);
+      if (!base.ok) ctx.addIssue({ code: 'custom', message: base.message });
     }),
   CLOUDAGENT_USERNAME: z.string().optional(),
   CLOUDAGENT_API_KEY: z.string().optional(),
@@ -131,8 +118,28 @@ export const envSchema = z.object({
       }
       return port;
     }),
+  ROTA_HTTP_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .refine((host) => /^[A-Za-z0-9.:_-]+$/.test(host), {
+      message: 'ROTA_HTTP_HOST: give an address of this machine, like 127.0.0.1 or 0.0.0.0',
+    }),
   LOG_LEVEL: z.enum(logLevels, { message: `LOG_LEVEL: use one of ${logLevels.join(', ')}` }).default('info'),
 });
+
+export const envSchema = envVariables
+  // REDIS_URL is read with REDIS_CLUSTER (a seed list or one URL), by the same function that connects.
+  .superRefine(
+    (config, ctx) => {
+      try {
+        connectionPlan(config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        for (const message of error.problems) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => REDIS_VARIABLES.includes(issue.path?.[0] ?? '')) },
+  );
 
 export type Config = z.output<typeof envSchema>;
 

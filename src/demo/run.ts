@@ -7,7 +7,7 @@ import { table } from '../cli/table.js';
 import { startSimulator } from '../cloudagent/simulator.js';
 import { createLogger } from '../log.js';
 import { PENDING_STATES } from '../queue/queue.js';
-import { startPrivateRedis } from '../redis-server.js';
+import { startPrivateRedis } from '../redis/server.js';
 import { openRuntime, runScheduler, runWorker } from '../runtime.js';
 import { formatDuration } from '../time/grammar.js';
 import { formatAttempt, summarize } from './report.js';
@@ -71,7 +71,7 @@ export async function runDemo(io: Io): Promise<number> {
       ROTA_HTTP_PORT: '0',
     };
     const runtime = await openRuntime(env, dir, { log: createLogger('info', logStream) });
-    const worker = await runWorker(runtime, dir);
+    const worker = await runWorker(runtime);
     const scheduler = runScheduler(runtime);
 
     let printed = 0;

@@ -98,27 +98,38 @@ export function parseJobId(id: string): ParsedJobId | undefined {
   return { kind: 'roster', action: head as Action, agentId, at };
 }
 
+/** Which actions to plan: those that would run in `[from, to)`, judged at `now`. */
+export interface PlanWindow {
+  now: number;
+  from: number;
+  to: number;
+}
+
+/** What a sync looks at: every action still worth running, up to the horizon. */
+export function syncWindow(now: number, horizonMs: number): PlanWindow {
+  return { now, from: now - CATCH_UP_LOGOUT_MS, to: now + horizonMs };
+}
+
 /**
- * The roster jobs wanted at `now`: for each session, its login while the session has not ended and its
- * logout while it ended less than 12 h ago, both only when due before `now + horizonMs`. A job whose
- * instant has passed runs now (catch-up) — if it never existed; `reconcile` decides that.
+ * The one derivation of actions from sessions, for `rota sync` and `rota plan` alike: for each session,
+ * its login while the session has not ended and its logout while it ended less than 12 h ago, each
+ * when it would run (its instant, or now when that has passed: catch-up) within the window. At one
+ * instant a login that takes over another agent's phone waits for that agent's logout (`after`).
+ * Whether a catch-up job runs at all (it must never have existed) is `reconcile`'s to decide.
  */
-export function planJobs(
-  sessions: Session[],
-  now: number,
-  horizonMs: number,
-  revision: string,
-): DesiredJob[] {
-  const until = now + horizonMs;
+export function planJobs(sessions: readonly Session[], window: PlanWindow, revision: string): DesiredJob[] {
+  const { now, from, to } = window;
+  const within = (runAt: number) => runAt >= from && runAt < to;
   const jobs: DesiredJob[] = [];
   const logoutsByInstantAndPhone = new Map<string, string>();
   for (const session of sessions) {
-    if (session.end < until && session.end >= now - CATCH_UP_LOGOUT_MS) {
+    const runAt = Math.max(session.end, now);
+    if (session.end >= now - CATCH_UP_LOGOUT_MS && within(runAt)) {
       const id = jobId('roster', 'logout', session.agentId, session.end);
       logoutsByInstantAndPhone.set(`${session.end} ${session.phone}`, id);
       jobs.push({
         id,
-        runAt: Math.max(session.end, now),
+        runAt,
         data: {
           action: 'logout',
           agentId: session.agentId,
@@ -127,17 +138,18 @@ export function planJobs(
           kind: 'roster',
           session: { start: session.start, end: session.end },
           revision,
-          deadline: Math.max(session.end, now) + LOGOUT_DEADLINE_MS,
+          deadline: runAt + LOGOUT_DEADLINE_MS,
         },
       });
     }
   }
   for (const session of sessions) {
-    if (session.start < until && session.end > now) {
+    const runAt = Math.max(session.start, now);
+    if (session.end > now && within(runAt)) {
       const after = logoutsByInstantAndPhone.get(`${session.start} ${session.phone}`);
       jobs.push({
         id: jobId('roster', 'login', session.agentId, session.start),
-        runAt: Math.max(session.start, now),
+        runAt,
         data: {
           action: 'login',
           agentId: session.agentId,
@@ -152,6 +164,21 @@ export function planJobs(
     }
   }
   return jobs;
+}
+
+/** In the order they reach the API: by run time, logouts before logins at one instant, then by agent. */
+export function byRunOrder(a: DesiredJob, b: DesiredJob): number {
+  const rank = (job: DesiredJob) => (job.data.action === 'logout' ? 0 : 1);
+  return (
+    a.runAt - b.runAt ||
+    rank(a) - rank(b) ||
+    (a.data.agentId < b.data.agentId ? -1 : a.data.agentId > b.data.agentId ? 1 : 0)
+  );
+}
+
+/** Retries of this action stop here: its own deadline, else its session's end. */
+export function actionDeadline(data: ActionJobData): number {
+  return data.deadline ?? data.session?.end ?? data.at + LOGOUT_DEADLINE_MS;
 }
 
 /** A manual action as a job: never touched by a sync, retried for 30 minutes from its instant. */

@@ -1,10 +1,10 @@
 import type { Job, JobState } from 'bullmq';
 import { decide } from '../plan/decide.js';
 import { type ActionJobData, type DesiredJob, LOGOUT_DEADLINE_MS } from '../plan/jobs.js';
+import type { PlanMeta, RosterError, Store } from '../store/store.js';
 import type { Window } from '../time/zone-clock.js';
 import { type ActionQueue, isListedState, jobOptions, PENDING_STATES } from './queue.js';
-import { sessionKey } from './reconcile.js';
-import type { PlanMeta, Store } from './store.js';
+import { cancelMark } from './reconcile.js';
 
 /**
  * The queue operations of the admin verbs, in one place: read jobs and the status, choose among them,
@@ -104,6 +104,8 @@ export interface Status {
   /** Set when the queue is paused; the reason is empty when it was paused other than by `rota pause`. */
   paused?: { reason: string; at?: number };
   plan?: PlanMeta;
+  /** The roster error since the last good plan (or since the start, when there has been none). */
+  rosterError?: RosterError;
   /** Agents rota logged in and has not logged out since. */
   loggedIn: number;
   next: JobView[];
@@ -112,26 +114,29 @@ export interface Status {
 }
 
 export async function readStatus(queue: ActionQueue, store: Store, now: number, count = 10): Promise<Status> {
-  const [counts, isPaused, pausedBecause, plan, agents] = await Promise.all([
+  const [counts, isPaused, pausedBecause, plan, rosterError, agents] = await Promise.all([
     queue.getJobCounts(...PENDING_STATES, 'active', 'completed', 'failed'),
     queue.isPaused(),
     store.pausedBecause(),
     store.planMeta(),
+    store.rosterError(),
     store.agentStates(),
   ]);
   const ready: JobView[] = [];
   for (const state of ['waiting', 'prioritized'] as const) {
     for (const job of await queue.getJobs([state], 0, count - 1)) ready.push(jobView(job, state, now));
   }
-  // The delayed set is ordered by run time, earliest first; a delayed job runs at its timestamp + delay.
+  // The delayed set is ordered by due time, earliest first. A first attempt runs at its instant (it is
+  // due a little before); a retry at the end of its backoff.
   const delayed = (await queue.getJobs(['delayed'], 0, count - 1, true)).map((job) =>
-    jobView(job, 'delayed', job.timestamp + job.delay),
+    jobView(job, 'delayed', job.attemptsMade === 0 ? job.data.at : job.timestamp + job.delay),
   );
   const failed = await queue.getJobs(['failed'], 0, count - 1, false);
   return {
     counts: counts as Record<JobState, number>,
     ...(isPaused ? { paused: pausedBecause ?? { reason: '' } } : {}),
     ...(plan ? { plan } : {}),
+    ...(rosterError ? { rosterError } : {}),
     loggedIn: [...agents.values()].filter((state) => state.loggedIn).length,
     next: nextActions([...ready, ...delayed], count),
     failures: failed.map((job) => jobView(job, 'failed')),
@@ -183,11 +188,10 @@ export async function cancelJob(queue: ActionQueue, store: Store, id: string): P
   if (view.state === 'completed' || view.state === 'failed') {
     return { id, ok: false, reason: `${id} has already run (${view.state}); nothing to cancel` };
   }
-  const { session } = view.data;
-  const mark = view.data.kind === 'roster' && session !== undefined;
-  if (mark) await store.markCancelled(id, sessionKey(session));
+  const mark = cancelMark(view.data);
+  if (mark !== undefined) await store.markCancelled(id, mark);
   if ((await queue.remove(id)) === 0) {
-    if (mark) await store.dropCancelMarks([id]);
+    if (mark !== undefined) await store.dropCancelMarks([id]);
     return { id, ok: false, reason: `${id} is running now; it cannot be cancelled` };
   }
   return { id, ok: true, job: view };

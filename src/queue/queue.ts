@@ -1,6 +1,6 @@
 import { type JobState, type JobsOptions, Queue } from 'bullmq';
 import type { ActionJobData, DesiredJob } from '../plan/jobs.js';
-import type { RedisClient } from './connection.js';
+import type { RedisClient } from '../redis/connection.js';
 import type { SyncDiff } from './reconcile.js';
 
 /** The one BullMQ queue holding every login and logout. */
@@ -22,10 +22,21 @@ export function openQueue(redis: RedisClient, prefix: string): ActionQueue {
   return new Queue<ActionJobData>(QUEUE_NAME, { connection: redis, prefix });
 }
 
+/**
+ * Jobs are due this much before they should run: BullMQ wakes a delayed job 70–90 ms after its due time
+ * on an idle machine (more under load), so rota takes it early and the processor waits for the instant.
+ */
+export const EARLY_MS = 500;
+
+/**
+ * A job's BullMQ options. Its due time is absolute — `timestamp + delay` is `runAt - EARLY_MS` — so it
+ * does not depend on when the write reaches Redis (a long sync, a slow connect).
+ */
 export function jobOptions(job: DesiredJob, now: number): JobsOptions {
   return {
     jobId: job.id,
-    delay: Math.max(0, job.runAt - now),
+    timestamp: now,
+    delay: Math.max(0, job.runAt - EARLY_MS - now),
     priority: PRIORITY[job.data.action],
     attempts: MAX_ATTEMPTS,
     backoff: { type: 'rota' },

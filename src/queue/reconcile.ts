@@ -1,7 +1,14 @@
 import type { JobState } from 'bullmq';
-import { CATCH_UP_LOGOUT_MS, type DesiredJob, jobId, LOGOUT_DEADLINE_MS, parseJobId } from '../plan/jobs.js';
+import {
+  type ActionJobData,
+  CATCH_UP_LOGOUT_MS,
+  type DesiredJob,
+  jobId,
+  LOGOUT_DEADLINE_MS,
+  parseJobId,
+} from '../plan/jobs.js';
 import type { Session } from '../roster/types.js';
-import type { AgentLoginState } from './store.js';
+import type { AgentLoginState } from '../store/store.js';
 
 /**
  * The difference between what the queue holds and what the plan wants, computed purely; the queue
@@ -17,7 +24,7 @@ export interface ReconcileInput {
   existing: ReadonlyMap<string, JobState>;
   agents: ReadonlyMap<string, AgentLoginState>;
   sessions: Session[];
-  /** Roster jobs a person cancelled: job ID → the `sessionKey` of the session it belonged to then. */
+  /** Jobs a person cancelled: job ID → its `cancelMark` then. */
   cancelled: ReadonlyMap<string, string>;
   now: number;
   revision: string;
@@ -45,9 +52,28 @@ export function sessionKey(session: { start: number; end: number }): string {
   return `${session.start}-${session.end}`;
 }
 
+/**
+ * What a person's cancel of this job is tied to: a roster action, its session as planned; a release, the
+ * login it releases (its ID names that login's instant, so a new login makes a new release). A manual
+ * job has none: a sync never adds one back.
+ */
+export function cancelMark(data: ActionJobData): string | undefined {
+  if (data.kind === 'release') return 'release';
+  return data.kind === 'roster' && data.session ? sessionKey(data.session) : undefined;
+}
+
 function isCancelled(job: DesiredJob, cancelled: ReadonlyMap<string, string>): boolean {
   const mark = cancelled.get(job.id);
-  return mark !== undefined && job.data.session !== undefined && mark === sessionKey(job.data.session);
+  return mark !== undefined && mark === cancelMark(job.data);
+}
+
+/** A cancel mark no sync needs any more: the roster action is past every window, the release stale. */
+function markExpired(id: string, input: ReconcileInput): boolean {
+  const parsed = parseJobId(id);
+  if (!parsed) return true;
+  if (parsed.kind !== 'release') return parsed.at < input.now - CATCH_UP_LOGOUT_MS;
+  const state = input.agents.get(parsed.agentId);
+  return !state?.loggedIn || state.since !== parsed.at;
 }
 
 export function reconcile(input: ReconcileInput): SyncDiff {
@@ -67,16 +93,16 @@ export function reconcile(input: ReconcileInput): SyncDiff {
   }
   const caughtUp = add.filter((job) => job.data.at < now).length;
   const releases = planReleases(input, add, new Set(remove));
-  const expiredCancelMarks = [...input.cancelled.keys()].filter(
-    (id) => (parseJobId(id)?.at ?? 0) < now - CATCH_UP_LOGOUT_MS,
-  );
+  const keptOut = releases.filter((job) => isCancelled(job, input.cancelled));
+  const released = releases.filter((job) => !keptOut.includes(job));
+  const expiredCancelMarks = [...input.cancelled.keys()].filter((id) => markExpired(id, input));
   return {
-    add: [...add, ...releases],
+    add: [...add, ...released],
     remove,
     unchanged,
     caughtUp,
-    released: releases.length,
-    cancelled,
+    released: released.length,
+    cancelled: cancelled + keptOut.length,
     expiredCancelMarks,
   };
 }
@@ -104,7 +130,13 @@ function planReleases(input: ReconcileInput, adding: DesiredJob[], removing: Set
   for (const id of input.cancelled.keys()) {
     const parsed = parseJobId(id);
     const state = parsed && agents.get(parsed.agentId);
-    if (parsed?.action === 'logout' && state && parsed.at >= state.since && parsed.at <= now) {
+    if (
+      parsed?.kind === 'roster' &&
+      parsed.action === 'logout' &&
+      state &&
+      parsed.at >= state.since &&
+      parsed.at <= now
+    ) {
       logoutPending.add(parsed.agentId);
     }
   }

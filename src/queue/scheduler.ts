@@ -1,20 +1,20 @@
 import { unwatchFile, watchFile } from 'node:fs';
+import type { RotaEvents } from '../events.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
-import { formatIssue } from '../roster/format.js';
+import { summarizeIssues } from '../roster/format.js';
 import type { SyncResult } from './sync.js';
 
 /**
  * `rota scheduler`: sync at start, every interval, and within about a second of the roster file changing
- * on disk (stat polling, so editors that replace the file work too). Syncs never overlap; a change during
- * a sync triggers one more. One bad tick is logged and the last good plan stays.
+ * on disk (stat polling, so editors that replace the file work too). Syncs never overlap; changes during
+ * a sync trigger exactly one more. One bad tick is logged and the last good plan stays.
  */
 
 export interface SchedulerOptions {
   file: string;
   intervalMs: number;
   log: Logger;
-  metrics?: Metrics;
+  events?: RotaEvents;
   sync(): Promise<SyncResult>;
 }
 
@@ -27,7 +27,7 @@ export interface RunningScheduler {
 const WATCH_POLL_MS = 500;
 
 export function startScheduler(options: SchedulerOptions): RunningScheduler {
-  const { log } = options;
+  const { log, events } = options;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -35,19 +35,22 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   async function tick(): Promise<void> {
     try {
       const result = await options.sync();
-      options.metrics?.recordSync(result.ok ? 'ok' : 'invalid');
       if (result.ok) {
-        const { ok: _ok, warnings, ...counts } = result;
+        const { ok: _ok, warnings, additions: _additions, ...counts } = result;
         log.info({ ...counts, warnings: warnings.length }, 'sync');
       } else {
+        // A broken 10,000-agent roster has thousands of errors: log a bounded summary, not all of them.
+        const { count, first } = summarizeIssues(result.issues);
         log.error(
-          { errors: result.issues.map(formatIssue) },
-          'the roster has errors: nothing was changed; the last good plan stays',
+          { errorCount: count, errors: first },
+          `the roster has ${count} error(s): nothing was changed; the last good plan stays`,
         );
       }
+      events?.emit('sync:finished', result);
     } catch (error) {
-      options.metrics?.recordSync('failed');
-      log.error({ err: error }, 'sync failed; will try again');
+      const cause = error instanceof Error ? error : new Error(String(error), { cause: error });
+      log.error({ err: cause }, 'sync failed; will try again');
+      events?.emit('sync:failed', cause);
     }
   }
 

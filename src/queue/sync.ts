@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { CATCH_UP_LOGOUT_MS, planJobs } from '../plan/jobs.js';
+import { byRunOrder, CATCH_UP_LOGOUT_MS, type DesiredJob, planJobs, syncWindow } from '../plan/jobs.js';
 import { expandRoster } from '../roster/expand.js';
-import { formatIssue } from '../roster/format.js';
+import { summarizeIssues } from '../roster/format.js';
 import { loadRoster } from '../roster/load.js';
-import type { Roster, RosterIssue } from '../roster/types.js';
+import { rosterRevision } from '../roster/revision.js';
+import type { RosterIssue } from '../roster/types.js';
+import type { Store } from '../store/store.js';
 import { type ActionQueue, applyDiff, queueStates } from './queue.js';
 import { reconcile } from './reconcile.js';
-import type { Store } from './store.js';
 
 /**
  * One reconcile: read the roster, plan `[now - 12 h, now + horizon]`, compare with the queue, apply.
@@ -34,13 +34,10 @@ export type SyncResult =
       released: number;
       cancelled: number;
       warnings: RosterIssue[];
+      /** The jobs added (or, in a dry run, that would be), in the order they run. */
+      additions: DesiredJob[];
     }
   | { ok: false; issues: RosterIssue[] };
-
-/** A short fingerprint of the roster's content: jobs record which plan made them. */
-export function rosterRevision(roster: Roster): string {
-  return createHash('sha256').update(JSON.stringify(roster)).digest('hex').slice(0, 12);
-}
 
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const { queue, store, file, now, horizonMs } = options;
@@ -52,15 +49,12 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const errors = issues.filter((issue) => issue.severity === 'error');
   if (!loaded.roster || !expanded || errors.length > 0) {
     if (!options.dryRun) {
-      await store.notePlanError(
-        `${errors.length} error(s): ${errors.map(formatIssue).slice(0, 3).join('; ')}`,
-        now,
-      );
+      await store.noteRosterError({ ...summarizeIssues(errors), at: now });
     }
     return { ok: false, issues: errors };
   }
   const revision = rosterRevision(loaded.roster);
-  const desired = planJobs(expanded.sessions, now, horizonMs, revision);
+  const desired = planJobs(expanded.sessions, syncWindow(now, horizonMs), revision);
   const [existing, agents, cancelled] = await Promise.all([
     queueStates(queue),
     store.agentStates(),
@@ -99,5 +93,6 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     released: diff.released,
     cancelled: diff.cancelled,
     warnings: issues.filter((issue) => issue.severity === 'warning'),
+    additions: [...diff.add].sort(byRunOrder),
   };
 }

@@ -1,11 +1,11 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import { type AgentActionDeps, createAgentActionProcessor } from '../../jobs/agent-action.js';
 import type { RateLimit } from '../config/env.js';
 import { RetryLater } from '../errors/index.js';
 import type { ActionJobData } from '../plan/jobs.js';
 import { retryDelay } from '../plan/retry.js';
-import type { RedisClient } from './connection.js';
-import { openQueue, QUEUE_NAME } from './queue.js';
+import type { RedisClient } from '../redis/connection.js';
+import { type ActionQueue, EARLY_MS, openQueue, QUEUE_NAME } from './queue.js';
 
 export interface WorkerOptions {
   redis: RedisClient;
@@ -18,7 +18,32 @@ export interface WorkerOptions {
 }
 
 /** A handover login waits for the other agent's logout at most this long, then tries anyway. */
-const HANDOVER_WAIT_MS = 15_000;
+export const HANDOVER_WAIT_MS = 15_000;
+/** How often the handover wait looks at the logout's state: a handover login is this late at most. */
+const HANDOVER_POLL_MS = 20;
+
+export interface HandoverWait {
+  timeoutMs?: number;
+  pollMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Resolves when the job has finished (completed, failed or gone), or after `timeoutMs` whatever its
+ * state: `true` when it finished in time.
+ */
+export async function waitForJob(queue: ActionQueue, jobId: string, options: HandoverWait = {}) {
+  const { timeoutMs = HANDOVER_WAIT_MS, pollMs = HANDOVER_POLL_MS, now = Date.now } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const until = now() + timeoutMs;
+  for (;;) {
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed' || state === 'unknown') return true;
+    if (now() >= until) return false;
+    await sleep(pollMs);
+  }
+}
 
 export interface RunningWorker {
   worker: Worker<ActionJobData>;
@@ -31,16 +56,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const lockDuration = options.lockDurationMs ?? 15_000;
   // Job states for handover waits; shares the connection.
   const queue = openQueue(redis, prefix);
-  const waitFor = async (jobId: string) => {
-    const until = Date.now() + HANDOVER_WAIT_MS;
-    while (Date.now() < until) {
-      const state = await queue.getJobState(jobId);
-      if (state === 'completed' || state === 'failed' || state === 'unknown') return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-
-  const processor = createAgentActionProcessor({ ...options.deps, waitFor });
+  const processor = createAgentActionProcessor({
+    ...options.deps,
+    ...(options.rate ? { takenToCallMs: EARLY_MS } : {}),
+    waitFor: async (jobId) => {
+      await waitForJob(queue, jobId);
+    },
+  });
   const worker = new Worker<ActionJobData>(QUEUE_NAME, (job: Job<ActionJobData>) => processor(job), {
     connection: redis,
     prefix,
@@ -54,11 +76,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     },
   });
   worker.on('error', (error) => options.deps.log.error({ err: error }, 'worker error (it goes on)'));
-  worker.on('failed', (job, error) => {
-    if (!(error instanceof RetryLater) && !(error instanceof UnrecoverableError)) {
-      options.deps.log.warn({ job: job?.id, err: error }, 'job failed unexpectedly; it will be retried');
-    }
-  });
   await worker.waitUntilReady();
   return {
     worker,

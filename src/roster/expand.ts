@@ -92,7 +92,10 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
   const sessions: Session[] = [];
   const warnings: RosterIssue[] = [];
   for (const agent of roster.agents) {
-    const team = agent.team === undefined ? undefined : roster.teams[agent.team];
+    const team =
+      agent.team !== undefined && Object.hasOwn(roster.teams, agent.team)
+        ? roster.teams[agent.team]
+        : undefined;
     const shifts = team ? [...team.shifts, ...agent.shifts] : agent.shifts;
     if (shifts.length === 0) continue;
     const clock = expansion.clocks.get(agent.timezone);

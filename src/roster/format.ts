@@ -1,3 +1,4 @@
+import { formatPlaced } from '../yaml-place.js';
 import type { RosterIssue } from './types.js';
 
 /**
@@ -6,7 +7,21 @@ import type { RosterIssue } from './types.js';
  * without a path has none.
  */
 export function formatIssue(issue: RosterIssue): string {
-  const place = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
-  const where = issue.path === '' ? place : `${place} ${issue.path}`;
-  return `${where}: ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`;
+  return formatPlaced({
+    ...issue,
+    message: `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`,
+  });
+}
+
+/** At most this many issues are kept where a roster error is stored or logged. */
+export const ISSUES_SHOWN = 20;
+
+/** A bounded account of a roster's errors: how many, and the first few as lines. */
+export interface IssueSummary {
+  count: number;
+  first: string[];
+}
+
+export function summarizeIssues(issues: readonly RosterIssue[], max = ISSUES_SHOWN): IssueSummary {
+  return { count: issues.length, first: issues.slice(0, max).map(formatIssue) };
 }

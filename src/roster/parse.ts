@@ -3,94 +3,30 @@
  * Pure: no I/O. Shape rules live in `schema.ts`; this file ties zod's paths back to lines and columns
  * and checks what spans entries (duplicate agent IDs, team references).
  */
-import {
-  type Alias,
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  type YAMLError,
-} from 'yaml';
+import { type Alias, type Document, isAlias, isMap, isPair, isSeq, type YAMLError } from 'yaml';
 import type { z } from 'zod';
+import { agentIdProblem } from '../agent-id.js';
+import { isMapping } from '../own-record.js';
+import { printable, quote } from '../printable.js';
+import {
+  deref,
+  keepAsWritten,
+  keyText,
+  type Place,
+  parseYaml,
+  unresolvedAlias,
+  wholeFile,
+  type YamlFile,
+  type YamlPath,
+  yamlMessage,
+} from '../yaml-place.js';
 import { type RosterInput, type ShiftInput, validateRoster } from './schema.js';
-import type { Agent, AgentId, Place, Roster, RosterIssue, Shift } from './types.js';
+import type { Agent, AgentId, Roster, RosterIssue, Shift } from './types.js';
 
 /** How many values aliases (`*name`) may add to the file when expanded: far above any real roster. */
 export const MAX_ALIAS_EXPANSION = 100_000;
 
-type Path = readonly PropertyKey[];
-
-const isMapping = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `agents[3].shifts[0].end`; a key that is not a plain word is quoted: `teams["night shift"]`. */
-export function formatPath(path: Path): string {
-  return path
-    .map((segment, i) => {
-      if (typeof segment === 'number') return `[${segment}]`;
-      const key = String(segment);
-      if (!/^[A-Za-z_][\w-]*$/.test(key)) return `[${JSON.stringify(key)}]`;
-      return i === 0 ? key : `.${key}`;
-    })
-    .join('');
-}
-
 type Doc = Document.Parsed;
-
-const deref = (doc: Doc, node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
-
-const keyText = (key: unknown): string => (isScalar(key) ? String(key.value) : String(key));
-
-/** The deepest node along `path` (through aliases), and how many segments of the path were found. */
-function nodeAt(doc: Doc, path: Path): { node: unknown; found: number } {
-  let node: unknown = doc.contents;
-  for (const [i, segment] of path.entries()) {
-    const here = deref(doc, node);
-    let next: unknown;
-    if (isSeq(here) && typeof segment === 'number') next = here.items[segment];
-    else if (isMap(here)) {
-      const pair = here.items.find((p) => keyText(p.key) === String(segment));
-      next =
-        pair && (isScalar(pair.value) && pair.value.value === null ? pair.key : (pair.value ?? pair.key));
-    }
-    if (next === undefined) return { node: here, found: i };
-    node = next;
-  }
-  return { node: deref(doc, node), found: path.length };
-}
-
-/** Places things in the file: a node's first character, as 1-based line and column. */
-function placer(file: string, doc: Doc, lines: LineCounter) {
-  const offsetPlace = (offset: number, path: Path): Place => {
-    const { line, col } = lines.linePos(offset);
-    return { file, line, column: col, path: formatPath(path) };
-  };
-  const nodePlace = (node: unknown, path: Path): Place =>
-    offsetPlace((node as Partial<Node>).range?.[0] ?? 0, path);
-
-  /** The place of the value at `path`; for a missing key, the mapping that lacks it. */
-  const at = (path: Path): Place => {
-    const { node, found } = nodeAt(doc, path);
-    // A short form (`- 2026-12-25` for `{ date: 2026-12-25 }`) has no node for the rest of the path.
-    return nodePlace(node, isScalar(node) ? path.slice(0, found) : path);
-  };
-
-  /** The place of key `key` in the mapping at `path`. */
-  const keyAt = (path: Path, key: string): Place => {
-    const map = deref(doc, nodeAt(doc, path).node);
-    const pair = isMap(map) ? map.items.find((p) => keyText(p.key) === key) : undefined;
-    return nodePlace(pair?.key ?? map, [...path, key]);
-  };
-
-  return { at, keyAt, offsetPlace };
-}
-
-type Placer = ReturnType<typeof placer>;
 
 const issue = (place: Place, message: string, severity: RosterIssue['severity'] = 'error'): RosterIssue => ({
   ...place,
@@ -99,37 +35,20 @@ const issue = (place: Place, message: string, severity: RosterIssue['severity'] 
 });
 
 /** An issue about the file as a whole (line 0). */
-export const fileIssue = (file: string, message: string): RosterIssue =>
-  issue({ file, line: 0, column: 0, path: '' }, message);
+export const fileIssue = (file: string, message: string): RosterIssue => issue(wholeFile(file), message);
 
-/** The key written at `start` (`phone` in `phone: "+91..."`, also when quoted). */
-function keySource(text: string, start: number): string {
-  const m = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:\n]*?))\s*:/.exec(text.slice(start, start + 200));
-  return m?.[1] ?? m?.[2] ?? m?.[3] ?? '';
-}
-
-/** yaml's own wording is kept except where it is obscure to a non-programmer. */
-const YAML_MESSAGES: Record<string, (text: string, start: number) => string> = {
-  DUPLICATE_KEY: (text, start) =>
-    `the key ${JSON.stringify(keySource(text, start))} is written twice in the same mapping; keep one`,
-  TAB_AS_INDENT: () => 'a tab is used for indentation; indent YAML with spaces',
-  MULTIPLE_DOCS: () => 'a second YAML document starts here (---); a roster is one document',
-};
-
-function yamlIssue(error: YAMLError, text: string, where: Placer, severity: RosterIssue['severity']) {
-  const start = error.pos[0];
-  const message = error.message.includes('call stack')
-    ? 'lists or mappings are nested too deeply here'
-    : (YAML_MESSAGES[error.code]?.(text, start) ?? error.message.split('\n')[0]);
-  return issue(where.offsetPlace(start, []), `YAML: ${message}`, severity);
+function yamlIssue(error: YAMLError, where: YamlFile, severity: RosterIssue['severity']) {
+  const message = yamlMessage(error, where.text, { kind: 'a roster' });
+  return issue(where.offsetPlace(error.pos[0], []), `YAML: ${message}`, severity);
 }
 
 /**
  * Aliases (`*name`) copy what their anchor (`&name`) holds, and nested ones multiply ("billion
  * laughs"). Count what expanding them would add, in document order, without expanding anything; the
- * alias that crosses the limit (or refers to its own container) is the problem.
+ * alias that crosses the limit (or refers to its own container) is the problem. So is one that names
+ * no anchor, which yaml leaves unresolved until it throws.
  */
-function aliasProblem(doc: Doc, where: Placer): RosterIssue | undefined {
+function aliasProblem(doc: Doc, where: YamlFile): RosterIssue | undefined {
   const sizes = new Map<unknown, number>();
   const open = new Set<unknown>();
   const size = (node: unknown): number => {
@@ -147,11 +66,17 @@ function aliasProblem(doc: Doc, where: Placer): RosterIssue | undefined {
     return total;
   };
   let added = 0;
-  /** The alias that crosses the limit, with its path built on the way back out: most nodes need none. */
-  const find = (node: unknown): { alias: Alias; path: PropertyKey[] } | undefined => {
+  /**
+   * The alias that names no anchor or crosses the limit, with its path built on the way back out: most
+   * nodes need none.
+   */
+  const find = (node: unknown): { alias: Alias; path: PropertyKey[]; message: string } | undefined => {
     if (isAlias(node)) {
+      const dangling = unresolvedAlias(doc, node);
+      if (dangling !== undefined) return { alias: node, path: [], message: dangling };
       added += size(node) - 1;
-      return added > MAX_ALIAS_EXPANSION ? { alias: node, path: [] } : undefined;
+      const message = `the alias *${node.source} makes the file expand to more than ${MAX_ALIAS_EXPANSION} values, or contains itself; write the entries out, or share shifts through teams`;
+      return added > MAX_ALIAS_EXPANSION ? { alias: node, path: [], message } : undefined;
     }
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -176,8 +101,7 @@ function aliasProblem(doc: Doc, where: Placer): RosterIssue | undefined {
   };
   const found = find(doc.contents);
   if (!found) return undefined;
-  const message = `the alias *${found.alias.source} makes the file expand to more than ${MAX_ALIAS_EXPANSION} values, or contains itself; write the entries out, or share shifts through teams`;
-  return issue(where.offsetPlace(found.alias.range?.[0] ?? 0, found.path), message);
+  return issue(where.offsetPlace(found.alias.range?.[0] ?? 0, found.path), found.message);
 }
 
 /**
@@ -190,24 +114,22 @@ function keepSourceText(doc: Doc): void {
   for (const item of agents.items) {
     const agent = deref(doc, item);
     if (!isMap(agent)) continue;
-    for (const key of ['id', 'phone']) {
-      const value = agent.get(key, true);
-      if (isScalar(value) && typeof value.value === 'number' && value.source !== undefined)
-        value.value = value.source;
-    }
+    for (const key of ['id', 'phone']) keepAsWritten(agent.get(key, true), 'numbers');
   }
 }
 
-function zodIssues(issues: readonly z.core.$ZodIssue[], where: Placer): RosterIssue[] {
+function zodIssues(issues: readonly z.core.$ZodIssue[], where: YamlFile): RosterIssue[] {
   return issues.flatMap((zodIssue) =>
     zodIssue.code === 'unrecognized_keys'
-      ? zodIssue.keys.map((key) => issue(where.keyAt(zodIssue.path, key), `"${key}" ${zodIssue.message}`))
+      ? zodIssue.keys.map((key) =>
+          issue(where.keyAt(zodIssue.path, key), `${quote(key)} ${zodIssue.message}`),
+        )
       : [issue(where.at(zodIssue.path), zodIssue.message)],
   );
 }
 
 /** Rules across entries, on the raw data so they are reported even when other parts are wrong. */
-function crossCheck(data: unknown, where: Placer): RosterIssue[] {
+function crossCheck(data: unknown, where: YamlFile): RosterIssue[] {
   if (!isMapping(data) || !Array.isArray(data.agents)) return [];
   const teams = isMapping(data.teams) ? Object.keys(data.teams) : data.teams == null ? [] : undefined;
   const firstById = new Map<string, number>();
@@ -215,25 +137,30 @@ function crossCheck(data: unknown, where: Placer): RosterIssue[] {
   for (const [i, agent] of data.agents.entries()) {
     if (!isMapping(agent)) continue;
     const { id, team, shifts } = agent;
-    if (typeof id === 'string' && id !== '') {
-      const first = firstById.get(id);
-      if (first === undefined) firstById.set(id, i);
+    // An ID that is not one is reported by the schema, once; repeating it here would add nothing.
+    const validId = typeof id === 'string' && agentIdProblem(id) === undefined ? id : undefined;
+    if (validId !== undefined) {
+      const first = firstById.get(validId);
+      if (first === undefined) firstById.set(validId, i);
       else {
         const line = where.at(['agents', first, 'id']).line;
         issues.push(
           issue(
             where.at(['agents', i, 'id']),
-            `agent ID "${id}" is already used at line ${line}; list each agent once`,
+            `agent ID ${quote(validId)} is already used at line ${line}; list each agent once`,
           ),
         );
       }
     }
     if (typeof team === 'string' && teams && !teams.includes(team)) {
-      const known = teams.length > 0 ? `known teams: ${teams.join(', ')}` : 'the roster has no teams section';
-      issues.push(issue(where.at(['agents', i, 'team']), `there is no team "${team}"; ${known}`));
+      const known =
+        teams.length > 0
+          ? `known teams: ${teams.map(printable).join(', ')}`
+          : 'the roster has no teams section';
+      issues.push(issue(where.at(['agents', i, 'team']), `there is no team ${quote(team)}; ${known}`));
     }
     if (team == null && (shifts == null || (Array.isArray(shifts) && shifts.length === 0))) {
-      const who = typeof id === 'string' && id !== '' ? `agent "${id}"` : 'this agent';
+      const who = validId !== undefined ? `agent ${quote(validId)}` : 'this agent';
       issues.push(
         issue(
           where.at(['agents', i]),
@@ -246,8 +173,8 @@ function crossCheck(data: unknown, where: Placer): RosterIssue[] {
   return issues;
 }
 
-function buildRoster(input: RosterInput, file: string, where: Placer): Roster {
-  const placed = (shifts: ShiftInput[], path: Path): Shift[] =>
+function buildRoster(input: RosterInput, file: string, where: YamlFile): Roster {
+  const placed = (shifts: ShiftInput[], path: YamlPath): Shift[] =>
     shifts.map((shift, j) => ({ ...shift, place: where.at([...path, j]) }));
   const agents = input.agents.map(
     ({ id, phone, team, timezone, shifts, off }, i): Agent => ({
@@ -261,12 +188,11 @@ function buildRoster(input: RosterInput, file: string, where: Placer): Roster {
       phonePlace: where.at(['agents', i, 'phone']),
     }),
   );
-  const teams = Object.fromEntries(
-    Object.entries(input.teams).map(([name, team]) => [
-      name,
-      { name, shifts: placed(team.shifts, ['teams', name, 'shifts']) },
-    ]),
-  );
+  // Team names are the user's: in an object with no prototype, `__proto__` or `constructor` is a team.
+  const teams: Roster['teams'] = Object.create(null);
+  for (const [name, team] of Object.entries(input.teams)) {
+    teams[name] = { name, shifts: placed(team.shifts, ['teams', name, 'shifts']) };
+  }
   return { version: 1, file, timezone: input.timezone, holidays: input.holidays, teams, agents };
 }
 
@@ -274,13 +200,12 @@ const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column 
 
 /** Parse and validate a roster. `roster` is present only when no issue is an error. */
 export function parseRoster(text: string, file: string): { roster?: Roster; issues: RosterIssue[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const where = placer(file, doc, lines);
-  const warnings = doc.warnings.map((w) => yamlIssue(w, text, where, 'warning'));
+  const where = parseYaml(text, file);
+  const { doc } = where;
+  const warnings = doc.warnings.map((w) => yamlIssue(w, where, 'warning'));
   if (doc.errors.length > 0) {
     return {
-      issues: [...doc.errors.map((e) => yamlIssue(e, text, where, 'error')), ...warnings].sort(byPlace),
+      issues: [...doc.errors.map((e) => yamlIssue(e, where, 'error')), ...warnings].sort(byPlace),
     };
   }
   if (doc.contents === null) {

@@ -9,6 +9,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { agentIdProblem } from '../agent-id.js';
+import { isMapping, ownRecord } from '../own-record.js';
+import { quote } from '../printable.js';
 import { ok, type Read, readClockTime, readDate, readDuration, wrong } from '../time/grammar.js';
 import type { Weekday } from './types.js';
 
@@ -18,7 +21,7 @@ const fallbackError = (issue: { input?: unknown }) => `${describeInput(issue.inp
 /** How a value the user wrote reads back to them. */
 export function describeInput(input: unknown): string {
   if (input === null || input === undefined) return 'nothing';
-  if (typeof input === 'string') return JSON.stringify(input);
+  if (typeof input === 'string') return quote(input);
   if (typeof input === 'number') return `the number ${input}`;
   if (typeof input === 'boolean') return `${input}, which YAML reads as yes/no`;
   if (Array.isArray(input)) return 'a list';
@@ -85,7 +88,7 @@ function readDays(s: string): Read<Weekday[]> {
   const last = parts.length === 1 ? first : parts.length === 2 && parts[1] ? dayNumber(parts[1]) : undefined;
   if (first === undefined || last === undefined) {
     return wrong(
-      `${JSON.stringify(s)} is not a day; use mon, tue, wed, thu, fri, sat or sun, or a range like mon-fri`,
+      `${quote(s)} is not a day; use mon, tue, wed, thu, fri, sat or sun, or a range like mon-fri`,
     );
   }
   const days: Weekday[] = [];
@@ -130,7 +133,7 @@ function readCron(s: string): Read<string> {
   if (fields.length !== 5 || s.trim() === '') {
     const count = s.trim() === '' ? 0 : fields.length;
     return wrong(
-      `${JSON.stringify(s)} has ${count} field${count === 1 ? '' : 's'}; a cron line has five (minute hour day month weekday), ${CRON_EXAMPLE}`,
+      `${quote(s)} has ${count} field${count === 1 ? '' : 's'}; a cron line has five (minute hour day month weekday), ${CRON_EXAMPLE}`,
     );
   }
   if (cronAccepts(fields.join(' '))) return ok(fields.join(' '));
@@ -138,11 +141,11 @@ function readCron(s: string): Read<string> {
     const alone = CRON_FIELDS.map((_, i) => (i === index ? fields[i] : '*')).join(' ');
     if (!cronAccepts(alone)) {
       return wrong(
-        `the ${name} field "${fields[index]}" of ${JSON.stringify(s)} is not valid; use ${range}, ${CRON_EXAMPLE}`,
+        `the ${name} field ${quote(fields[index] ?? '')} of ${quote(s)} is not valid; use ${range}, ${CRON_EXAMPLE}`,
       );
     }
   }
-  return wrong(`${JSON.stringify(s)} never matches a real date; ${CRON_EXAMPLE}`);
+  return wrong(`${quote(s)} never matches a real date; ${CRON_EXAMPLE}`);
 }
 
 /**
@@ -158,22 +161,19 @@ function readZone(s: string): Read<string> {
     validZones.add(s);
     return ok(s);
   }
-  return wrong(
-    `${JSON.stringify(s)} is not a time zone; use an IANA name like Asia/Kolkata or Europe/London`,
-  );
+  return wrong(`${quote(s)} is not a time zone; use an IANA name like Asia/Kolkata or Europe/London`);
 }
 
 function readPhone(s: string): Read<string> {
   if (/^\+?\d{6,15}$/.test(s)) return ok(s);
   return wrong(
-    `${JSON.stringify(s)} is not a phone number; use 6 to 15 digits with no spaces, optionally after a +, like "+919876543210"`,
+    `${quote(s)} is not a phone number; use 6 to 15 digits with no spaces, optionally after a +, like "+919876543210"`,
   );
 }
 
 function readAgentId(s: string): Read<string> {
-  if (s === '') return wrong('the agent ID is empty; use the CloudAgent agent ID, like "1001"');
-  if (/\s/.test(s)) return wrong(`${JSON.stringify(s)} contains a space; a CloudAgent agent ID has none`);
-  return ok(s);
+  const problem = agentIdProblem(s);
+  return problem === undefined ? ok(s) : wrong(problem);
 }
 
 const date = text('a date', 'write dates as YYYY-MM-DD, like 2026-12-25', readDate);
@@ -250,9 +250,6 @@ function shiftForm(entry: object) {
   return SHIFT_FORMS.reduce((best, form) => (score(form) > score(best) ? form : best));
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Validate with the schema `pick` chooses for the input, keeping that schema's issues as they are
  * (a zod union would report every alternative's complaints at once).
@@ -274,7 +271,7 @@ function dispatch<T extends z.ZodType>(pick: (input: unknown) => T | { problem: 
 const shift = dispatch((input) => {
   if (!isMapping(input)) return { problem: `expected a shift, not ${describeInput(input)}; ${SHIFT_HINT}` };
   const form = shiftForm(input);
-  if (!(form.key in input)) {
+  if (!Object.hasOwn(input, form.key)) {
     return {
       problem:
         'a shift needs "days" (weekly, like [mon-fri]), "date" (one day, like 2026-12-24) or "cron" (like "30 21 * * 5")',
@@ -327,10 +324,9 @@ export const rosterSchema = strict('the roster', 'a roster starts with version: 
   }),
   timezone: zone,
   holidays: list(holiday, 'a list of holidays', 'write holidays as a list, one "- " entry per date'),
-  teams: z
-    .record(z.string(), team, {
-      error: typeError('teams', 'write teams as a mapping from team name to its shifts'),
-    })
+  teams: ownRecord(team, {
+    error: typeError('teams', 'write teams as a mapping from team name to its shifts'),
+  })
     .nullish()
     .transform((teams) => teams ?? {}),
   agents: z

@@ -1,9 +1,8 @@
-import type { Action } from '../cloudagent/types.js';
 /**
  * What follows from sessions once they exist: merging one agent's shift instances, finding agents
- * whose sessions hold the same phone at once, and the login/logout actions sessions yield.
+ * whose sessions hold the same phone at once.
  */
-import type { AgentId, Session, Window } from './types.js';
+import type { Session } from './types.js';
 
 /** A span of time on shift, epoch ms, `start` inclusive, `end` exclusive. */
 export interface Span {
@@ -72,34 +71,6 @@ export function findPhoneClashes(sessions: readonly Session[]): PhoneClash[] {
     }
   }
   return [...clashes.values()].sort((a, b) => a.from - b.from);
-}
-
-/** A login at a session's start or a logout at its end. */
-export interface PlannedAction {
-  kind: Action;
-  agentId: AgentId;
-  phone: string;
-  zone: string;
-  at: number;
-}
-
-/**
- * The logins and logouts of sessions that fall in `window`, by instant; at one instant logouts come
- * before logins (a shared phone is handed over), then by agent ID.
- */
-export function sessionActions(sessions: readonly Session[], window: Window): PlannedAction[] {
-  const actions: PlannedAction[] = [];
-  const within = (at: number) => at >= window.from && at < window.to;
-  for (const { agentId, phone, zone, start, end } of sessions) {
-    if (within(start)) actions.push({ kind: 'login', agentId, phone, zone, at: start });
-    if (within(end)) actions.push({ kind: 'logout', agentId, phone, zone, at: end });
-  }
-  return actions.sort(
-    (a, b) =>
-      a.at - b.at ||
-      (a.kind === b.kind ? 0 : a.kind === 'logout' ? -1 : 1) ||
-      compareIds(a.agentId, b.agentId),
-  );
 }
 
 /** Agent IDs in a stable, plain order (code-unit order, as `Array.prototype.sort` would). */

@@ -7,17 +7,6 @@
 
 export type AgentId = string & { readonly brand: 'AgentId' };
 
-/** Where something stands in the roster file: what a person needs to find and fix it. */
-export interface Place {
-  file: string;
-  /** 1-based; 0 when the problem is the file as a whole. */
-  line: number;
-  /** 1-based; 0 when the problem is the file as a whole. */
-  column: number;
-  /** YAML path like `agents[3].shifts[0].end`; empty for the whole file. */
-  path: string;
-}
-
 /** A problem a user can cause, reported with its place. Warnings do not stop a roster from applying. */
 export interface RosterIssue extends Place {
   severity: 'error' | 'warning';
@@ -26,9 +15,11 @@ export interface RosterIssue extends Place {
 
 export type { LocalTime } from '../time/grammar.js';
 export type { IsoDate, Window } from '../time/zone-clock.js';
+export type { Place } from '../yaml-place.js';
 
 import type { LocalTime } from '../time/grammar.js';
 import type { IsoDate } from '../time/zone-clock.js';
+import type { Place } from '../yaml-place.js';
 
 /** Luxon weekday numbers: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -102,6 +93,7 @@ export interface Roster {
   file: string;
   timezone: string;
   holidays: Holiday[];
+  /** By name; read it with `Object.hasOwn` (a parsed roster's has no prototype: `constructor` is a name). */
   teams: Record<string, Team>;
   agents: Agent[];
 }

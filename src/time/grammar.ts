@@ -4,6 +4,7 @@
  * the same everywhere. Each reader returns a value or a message that says what would be right.
  */
 import { DateTime } from 'luxon';
+import { quote } from '../printable.js';
 import { DAY_MS, type IsoDate, type ZoneClock } from './zone-clock.js';
 
 /** A value read from text, or why it could not be. */
@@ -24,14 +25,13 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** DATE: a real calendar date written `YYYY-MM-DD`. */
 export function readDate(s: string): Read<IsoDate> {
   const m = DATE.exec(s);
-  if (!m) return wrong(`${JSON.stringify(s)} is not a date; use YYYY-MM-DD, like 2026-12-25`);
+  if (!m) return wrong(`${quote(s)} is not a date; use YYYY-MM-DD, like 2026-12-25`);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12)
-    return wrong(`${JSON.stringify(s)} is not a real date: months run from 01 to 12`);
+  if (month < 1 || month > 12) return wrong(`${quote(s)} is not a real date: months run from 01 to 12`);
   const first = DateTime.utc(year, month, 1);
   const days = first.daysInMonth ?? 31;
   if (day < 1 || day > days) {
-    return wrong(`${JSON.stringify(s)} is not a real date: ${first.toFormat('MMMM yyyy')} has ${days} days`);
+    return wrong(`${quote(s)} is not a real date: ${first.toFormat('MMMM yyyy')} has ${days} days`);
   }
   return ok(s);
 }
@@ -48,7 +48,7 @@ export function readClockTime(s: string): Read<LocalTime> {
       `"${s}" is not a time; write midnight as "00:00" (an end at or before the start is the next day)`,
     );
   }
-  return wrong(`${JSON.stringify(s)} is not a time; use HH:MM or HH:MM:SS`);
+  return wrong(`${quote(s)} is not a time; use HH:MM or HH:MM:SS`);
 }
 
 const UNIT_MS = { d: DAY_MS, h: 3_600_000, m: 60_000, s: 1000 } as const;
@@ -62,7 +62,7 @@ export function readDuration(s: string): Read<number> {
   const text = s.trim();
   const m = DURATION.exec(text);
   if (!m || text === '') {
-    return wrong(`${JSON.stringify(s)} is not a duration; write it with its units, like 8h30m, 90m or 45s`);
+    return wrong(`${quote(s)} is not a duration; write it with its units, like 8h30m, 90m or 45s`);
   }
   const [, d, h, min, sec] = m;
   return ok(
@@ -106,11 +106,11 @@ export function readInstant(s: string, clock: ZoneClock, now: number): Read<numb
     'give an ISO 8601 time with an offset like 2026-12-01T09:00:00+05:30, or HH:MM[:SS] today in the roster zone';
   if (CLOCK.test(s)) {
     const time = readClockTime(s);
-    if (!time.ok) return wrong(`${JSON.stringify(s)} is not a time; ${help}`);
+    if (!time.ok) return wrong(`${quote(s)} is not a time; ${help}`);
     const { hour, minute, second } = time.value;
     const sinceMidnight = ((hour * 60 + minute) * 60 + second) * 1000;
     return ok(clock.resolve(clock.day(now) * DAY_MS + sinceMidnight).instant);
   }
   const parsed = ISO_WITH_OFFSET.test(s) ? DateTime.fromISO(s, { setZone: true }) : undefined;
-  return parsed?.isValid ? ok(parsed.toMillis()) : wrong(`${JSON.stringify(s)} is not a time; ${help}`);
+  return parsed?.isValid ? ok(parsed.toMillis()) : wrong(`${quote(s)} is not a time; ${help}`);
 }

@@ -141,8 +141,10 @@ agents:
     await bench.writeRoster('version: 2\n');
     expect((await rota(bench, ['sync'])).code).toBe(1);
     const human = await rota(bench, ['status']);
-    expect(human.out.split('\n')[0]).toMatch(/^ROSTER ERROR since .*: running on the last good plan/);
-    expect(JSON.parse((await rota(bench, ['status', '--json'])).out).plan.lastError).toContain(
+    expect(human.out.split('\n')[0]).toMatch(
+      /^ROSTER ERROR since .*: \d+ error\(s\); running on the last good plan/,
+    );
+    expect(JSON.parse((await rota(bench, ['status', '--json'])).out).rosterError.first.join('\n')).toContain(
       'version 2 is not supported',
     );
   });

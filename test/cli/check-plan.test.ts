@@ -153,10 +153,10 @@ describe('rota plan', () => {
         '1002   +919800000001  Asia/Kolkata  2026-12-04 13:00 +05:30  2026-12-04 18:00 +05:30  2026-12-04 07:30Z  2026-12-04 12:30Z  5h',
         '',
         '4 actions',
-        'at (UTC)           at (agent zone)          action  agent  phone',
+        'at (UTC)           at (agent zone)          action  agent  phone          note',
         '2026-12-04 03:30Z  2026-12-04 09:00 +05:30  login   1001   +919800000001',
         '2026-12-04 07:30Z  2026-12-04 13:00 +05:30  logout  1001   +919800000001',
-        '2026-12-04 07:30Z  2026-12-04 13:00 +05:30  login   1002   +919800000001',
+        "2026-12-04 07:30Z  2026-12-04 13:00 +05:30  login   1002   +919800000001  handover: waits for 1001's logout",
         '2026-12-04 12:30Z  2026-12-04 18:00 +05:30  logout  1002   +919800000001',
         '',
       ].join('\n'),
@@ -164,46 +164,52 @@ describe('rota plan', () => {
   });
 
   it('prints one JSON document with --json, instants as ISO with offset and epoch ms', async () => {
+    // A DST day ahead of the fixed now: a plan shows what a sync would schedule, so nothing in the past.
     const file = await write('dst.yaml', DST_ROSTER);
-    const { code, out, err } = await rota(['plan', file, '--from', '2026-03-29', '--days', '1', '--json']);
+    const { code, out, err } = await rota(['plan', file, '--from', '2027-03-28', '--days', '1', '--json']);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(JSON.parse(out)).toEqual({
       file: 'dst.yaml',
+      revision: expect.stringMatching(/^[0-9a-f]{12}$/),
       window: {
         zone: 'Europe/London',
-        from: '2026-03-29T00:00:00+00:00',
-        fromMs: Date.parse('2026-03-29T00:00:00Z'),
-        to: '2026-03-30T00:00:00+01:00',
-        toMs: Date.parse('2026-03-29T23:00:00Z'),
+        from: '2027-03-28T00:00:00+00:00',
+        fromMs: Date.parse('2027-03-28T00:00:00Z'),
+        to: '2027-03-29T00:00:00+01:00',
+        toMs: Date.parse('2027-03-28T23:00:00Z'),
       },
       sessions: [
         {
           agentId: '7',
           phone: '+447000000000',
           zone: 'Europe/London',
-          start: '2026-03-29T02:30:00+01:00',
-          startMs: Date.parse('2026-03-29T01:30:00Z'),
-          end: '2026-03-29T08:00:00+01:00',
-          endMs: Date.parse('2026-03-29T07:00:00Z'),
+          start: '2027-03-28T02:30:00+01:00',
+          startMs: Date.parse('2027-03-28T01:30:00Z'),
+          end: '2027-03-28T08:00:00+01:00',
+          endMs: Date.parse('2027-03-28T07:00:00Z'),
           durationMs: 5.5 * 3_600_000,
         },
       ],
       actions: [
         {
+          id: 'login-7-20270328T013000Z',
           action: 'login',
           agentId: '7',
           phone: '+447000000000',
           zone: 'Europe/London',
-          at: '2026-03-29T02:30:00+01:00',
-          atMs: Date.parse('2026-03-29T01:30:00Z'),
+          at: '2027-03-28T02:30:00+01:00',
+          atMs: Date.parse('2027-03-28T01:30:00Z'),
+          runAtMs: Date.parse('2027-03-28T01:30:00Z'),
         },
         {
+          id: 'logout-7-20270328T070000Z',
           action: 'logout',
           agentId: '7',
           phone: '+447000000000',
           zone: 'Europe/London',
-          at: '2026-03-29T08:00:00+01:00',
-          atMs: Date.parse('2026-03-29T07:00:00Z'),
+          at: '2027-03-28T08:00:00+01:00',
+          atMs: Date.parse('2027-03-28T07:00:00Z'),
+          runAtMs: Date.parse('2027-03-28T07:00:00Z'),
         },
       ],
       warnings: [
@@ -214,21 +220,21 @@ describe('rota plan', () => {
           path: 'teams.night.shifts[0]',
           severity: 'warning',
           message:
-            "agent 7's shift on 2026-03-29: it starts at 01:30, a time that does not exist in Europe/London " +
+            "agent 7's shift on 2027-03-28: it starts at 01:30, a time that does not exist in Europe/London " +
             '(the clocks go forward), so it starts at 02:30 instead',
         },
       ],
     });
   });
 
-  it('starts today in the roster zone for 7 days by default, and --agent keeps one agent', async () => {
+  it('shows by default what a sync now schedules (12 h back, ROTA_HORIZON ahead); --agent keeps one agent', async () => {
     const file = await write('team.yaml', TEAM_ROSTER);
     const { code, out } = await rota(['plan', file, '--json', '--agent', '1002']);
     expect(code).toBe(0);
     const plan = JSON.parse(out);
     expect([plan.window.from, plan.window.to]).toEqual([
-      '2026-12-01T00:00:00+05:30',
-      '2026-12-08T00:00:00+05:30',
+      '2026-11-30T22:00:00+05:30',
+      '2026-12-08T10:00:00+05:30',
     ]);
     expect(plan.sessions.map((s: { start: string }) => s.start.slice(0, 10))).toEqual([
       '2026-12-01',
@@ -243,11 +249,11 @@ describe('rota plan', () => {
   it.each([
     [
       ['--from', '2026-02-30'],
-      '--from "2026-02-30" is not a date; give one like 2026-12-01 (YYYY-MM-DD, in the roster\'s zone)',
+      '--from "2026-02-30" is not a real date: February 2026 has 28 days (in the roster\'s zone)',
     ],
     [
       ['--from', 'tomorrow'],
-      '--from "tomorrow" is not a date; give one like 2026-12-01 (YYYY-MM-DD, in the roster\'s zone)',
+      '--from "tomorrow" is not a date; use YYYY-MM-DD, like 2026-12-25 (in the roster\'s zone)',
     ],
     [['--days', '0'], '--days "0" is not a number of days; give a whole number from 1 to 366'],
     [['--days', '1.5'], '--days "1.5" is not a number of days; give a whole number from 1 to 366'],

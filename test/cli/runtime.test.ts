@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { freePort } from '../../src/redis-server.js';
+import { freePort } from '../../src/redis/server.js';
 import { captureIo } from '../helpers/io.js';
 
 describe('starting without what a verb needs', () => {

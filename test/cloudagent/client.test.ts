@@ -1,9 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudAgentClient } from '../../src/cloudagent/client.js';
 import { type Simulator, startSimulator } from '../../src/cloudagent/simulator.js';
 import type { CallRequest, CallResult, CloudAgentClient } from '../../src/cloudagent/types.js';
+import { createLogger } from '../../src/log.js';
 import { ROTA_VERSION } from '../../src/version.js';
 
 const ACCOUNT = { userName: 'acme', apiKey: 'key-Sup3rSecret&Key+1' };
@@ -253,36 +254,60 @@ describe('CloudAgent client under injected faults', () => {
   });
 });
 
+interface Received {
+  headers: IncomingHttpHeaders;
+  method?: string;
+  path?: string;
+  body: string;
+}
+
+const apiError = (message: string) => JSON.stringify({ status: 'error', message });
+
+/** An error that echoes everything the call sent: the worst case for secrets. */
+const echoAll = ({ headers, body }: Received) =>
+  apiError(`echo ${headers.authorization} ${body} ${decodeURIComponent(body)}`);
+
+/** A local endpoint answering every call with `answer(request)` on HTTP 200; it records what it got. */
+async function startAnsweringServer() {
+  const received: Received[] = [];
+  const state = { connections: 0, answer: echoAll };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const request = { headers: req.headers, method: req.method, path: req.url, body };
+      received.push(request);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(state.answer(request));
+    });
+  });
+  server.on('connection', () => {
+    state.connections++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    received,
+    state,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 describe('CloudAgent client on the wire', () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startAnsweringServer>>;
   let url: string;
-  let connections = 0;
-  const received: { headers: IncomingHttpHeaders; method?: string; path?: string; body: string }[] = [];
+  let received: Received[];
 
   beforeAll(async () => {
-    // Answers with an error that echoes everything it got: the worst case for secrets.
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        received.push({ headers: req.headers, method: req.method, path: req.url, body });
-        const message = `echo ${req.headers.authorization} ${body} ${decodeURIComponent(body)}`;
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ status: 'error', message }));
-      });
-    });
-    server.on('connection', () => {
-      connections++;
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    server = await startAnsweringServer();
+    ({ url, received } = server);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server.close());
 
   it('sends the documented request, and keeps the connection open between calls', async () => {
     const wire = createCloudAgentClient({ baseUrl: url, ...ACCOUNT });
@@ -311,7 +336,7 @@ describe('CloudAgent client on the wire', () => {
         ['phoneNumber', PHONE],
         ['action', 'logout'],
       ]);
-      expect(connections).toBe(1);
+      expect(server.state.connections).toBe(1);
 
       // The echoed secrets are redacted; the rest of the message stays.
       for (const result of results) {
@@ -335,18 +360,113 @@ describe('CloudAgent client on the wire', () => {
   });
 });
 
+describe('CloudAgent client redacts what an answer echoes', () => {
+  let server: Awaited<ReturnType<typeof startAnsweringServer>>;
+
+  beforeAll(async () => {
+    server = await startAnsweringServer();
+  });
+  afterAll(() => server.close());
+
+  /** The message of one login by agent 1001 with `password`, answered by `answer`. */
+  const messageOf = async (
+    answer: (request: Received) => string,
+    password: string,
+    account = ACCOUNT,
+  ): Promise<string> => {
+    server.state.answer = answer;
+    const client = createCloudAgentClient({ baseUrl: server.url, ...account });
+    try {
+      return (await client.call({ action: 'login', agentId: '1001', password, phone: PHONE })).message;
+    } finally {
+      await client.close();
+    }
+  };
+  const basicToken = (password: string) => Buffer.from(`1001:${password}`).toString('base64');
+
+  it('keeps a message readable when a short password is also a letter in it', async () => {
+    const words = 'Basic realm="CloudAgent": a banana, a papaya and an aubergine';
+    const message = await messageOf(
+      ({ headers }) => apiError(`${words} (got ${headers.authorization})`),
+      'a',
+    );
+    expect(message).toBe(`${words} (got Basic [redacted])`);
+  });
+
+  it('redacts a long password echoed by the API, as sent and inside a JSON excerpt', async () => {
+    const password = 'pw-1001-"Hidden"\\';
+    expect(await messageOf(() => apiError(`wrong password ${password} for 1001`), password)).toBe(
+      'wrong password [redacted] for 1001',
+    );
+    // Not CloudAgent's JSON: the message quotes an excerpt as a JSON string, escapes and all.
+    expect(await messageOf(() => `<p>bad ${password}</p>`, password)).toBe(
+      'HTTP 200 with an answer that is not CloudAgent\'s JSON: "<p>bad [redacted]</p>"',
+    );
+  });
+
+  it('redacts the URL-encoded form, whole and field by field', async () => {
+    // Form encoding differs from encodeURIComponent here: a space is +, and ! ( ) are escaped.
+    const account = { userName: 'acme', apiKey: 'key with space!(1)' };
+    const field = ({ body }: Received) => body.split('&').find((pair) => pair.startsWith('apiKey='));
+    const message = await messageOf(
+      (request) => apiError(`bad form ${request.body}; bad field ${field(request)}`),
+      PASSWORDS['1001'] ?? '',
+      account,
+    );
+    expect(message).toBe('bad form [redacted]; bad field apiKey=[redacted]');
+  });
+
+  it('never redacts inside "[redacted]" again, and hides overlapping secrets as one', async () => {
+    expect(
+      await messageOf(({ headers }) => apiError(`${headers.authorization} and redacted`), 'redacted'),
+    ).toBe(`Basic [redacted] and [redacted]`);
+    expect(basicToken('redacted')).not.toContain('redacted');
+    // The API key's end is the password's start: neither shows through the other's "[redacted]".
+    const account = { userName: 'acme', apiKey: 'key-abcdef' };
+    expect(await messageOf(() => apiError('got key-abcdef-pw1'), 'abcdef-pw1', account)).toBe(
+      'got [redacted]',
+    );
+  });
+
+  it('keeps short secrets out of log lines by field, at any depth', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (line: string) => lines.push(line) });
+    log.info(
+      {
+        password: 'p1',
+        job: { data: { password: 'p2', token: 't1', headers: { Authorization: 'Basic b1' } } },
+        request: { headers: { authorization: 'Basic b2' } },
+        config: { CLOUDAGENT_API_KEY: 'k1', ROTA_ADMIN_TOKEN: 't2', REDIS_URL: 'redis://ops:r1@cache:6379' },
+        apiKey: 'k2',
+      },
+      'call',
+    );
+    const line = JSON.parse(lines.join(''));
+    for (const secret of ['p1', 'p2', 't1', 't2', 'b1', 'b2', 'k1', 'k2', 'r1']) {
+      expect(lines.join('')).not.toContain(secret);
+    }
+    expect(line.job.data).toEqual({
+      password: '[redacted]',
+      token: '[redacted]',
+      headers: { Authorization: '[redacted]' },
+    });
+    expect(line.config.REDIS_URL).toBe('redis://ops:***@cache:6379');
+  });
+});
+
 describe('createCloudAgentClient refuses an unsafe or broken base URL', () => {
   it.each([
     [
       'http://in1-ccaas-api.ozonetel.com',
-      /CLOUDAGENT_BASE_URL http:\/\/in1-ccaas-api\.ozonetel\.com uses plain http:\/\//,
+      /CLOUDAGENT_BASE_URL: http:\/\/in1-ccaas-api\.ozonetel\.com uses plain http:\/\//,
     ],
     ['http://10.0.0.5:8088', /plain http:\/\/.*only for this machine/],
-    ['not a url', /CLOUDAGENT_BASE_URL "not a url" is not a URL/],
-    ['ftp://example.com', /CLOUDAGENT_BASE_URL must start with https:\/\//],
+    ['not a url', /CLOUDAGENT_BASE_URL: "not a url" is not a URL/],
+    [`https://acme:${ACCOUNT.apiKey}@bad host`, /CLOUDAGENT_BASE_URL: the value is not a URL/],
+    ['ftp://example.com', /CLOUDAGENT_BASE_URL: must start with https:\/\//],
     [
       `https://acme:${ACCOUNT.apiKey}@api.example.com`,
-      /CLOUDAGENT_BASE_URL must not hold a user name or password/,
+      /CLOUDAGENT_BASE_URL: must not hold a user name or password/,
     ],
   ])('%s', (baseUrl, message) => {
     let thrown: unknown;

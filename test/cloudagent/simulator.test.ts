@@ -328,13 +328,13 @@ describe('rota simulator', () => {
   it('reports every problem of a bad file with its place, and exits 1', async () => {
     await writeFile(
       join(dir, 'bad.yaml'),
-      'account: { userName: acme }\nagents: { "1001": 1234 }\nextra: 1\n',
+      'account: { userName: acme }\nagents: { "1001": [1234] }\nextra: 1\n',
     );
     const c = captureIo({}, dir);
     expect(await main(['simulator', '--port', '0', '--agents', 'bad.yaml'], c.io)).toBe(1);
     expect(c.err().split('\n').filter(Boolean).sort()).toEqual([
       'bad.yaml:1:10 account.apiKey: the API key is missing; add it, like apiKey: demo-key',
-      'bad.yaml:2:19 agents.1001: the agent\'s password must be text; put it in quotes, like "1001": "password-1001"',
+      'bad.yaml:2:19 agents["1001"]: the agent\'s password must be text; put it in quotes, like "1001": "password-1001"',
       'bad.yaml:3:1 extra: unknown key "extra"; allowed here: account, agents, loggedIn',
     ]);
     expect(c.out()).toBe('');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatAttempt, summarize } from '../../src/demo/report.js';
 import { buildDemo, DEMO_AGENTS } from '../../src/demo/setup.js';
-import type { HistoryEntry } from '../../src/queue/store.js';
 import { expandRoster } from '../../src/roster/expand.js';
 import { parseRoster } from '../../src/roster/parse.js';
+import type { HistoryEntry } from '../../src/store/store.js';
 
 const NOW = Date.parse('2026-12-01T03:29:40.400Z');
 

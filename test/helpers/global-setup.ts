@@ -1,6 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startPrivateRedis } from '../../src/redis-server.js';
+import { startPrivateRedis } from '../../src/redis/server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

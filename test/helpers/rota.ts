@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { afterEach, inject } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/cloudagent/simulator.js';
 import { QUEUE_NAME } from '../../src/queue/queue.js';
-import { Store } from '../../src/queue/store.js';
+import { Store } from '../../src/store/store.js';
 
 /**
  * A rota installation for integration tests: a temp folder with roster and credentials, the private

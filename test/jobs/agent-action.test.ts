@@ -7,9 +7,9 @@ import type { CredentialStore } from '../../src/config/credentials.js';
 import { RetryLater } from '../../src/errors/index.js';
 import { createLogger } from '../../src/log.js';
 import type { ActionJobData } from '../../src/plan/jobs.js';
-import type { RedisClient } from '../../src/queue/connection.js';
-import { Store } from '../../src/queue/store.js';
+import type { RedisClient } from '../../src/redis/connection.js';
 import type { AgentId } from '../../src/roster/types.js';
+import { Store } from '../../src/store/store.js';
 
 /**
  * The processor with a fixed clock and random source, a scripted client and the Store on ioredis-mock
@@ -42,16 +42,22 @@ function setup(
     problem: () => undefined,
   };
   const waited: string[] = [];
+  const slept: number[] = [];
   let clock = T + 120;
+  const logLines: string[] = [];
   const process = createAgentActionProcessor({
     client,
     credentials,
     store,
-    log: createLogger('silent'),
+    log: createLogger('info', { write: (line: string) => logLines.push(line) }),
     waitFor: async (id) => {
       waited.push(id);
     },
     now: () => clock,
+    sleep: async (ms) => {
+      slept.push(ms);
+      clock += ms;
+    },
     random: () => 0.5,
   });
   const updates: ActionJobData[] = [];
@@ -73,7 +79,19 @@ function setup(
       from: T - 12 * 60 * M,
       to: T + 7 * 24 * 60 * M,
     });
-  return { store, calls, process, job, plan, updates, waited, advance: (ms: number) => (clock += ms) };
+  return {
+    store,
+    calls,
+    process,
+    job,
+    plan,
+    updates,
+    waited,
+    slept,
+    logLines,
+    setClock: (ms: number) => (clock = ms),
+    advance: (ms: number) => (clock += ms),
+  };
 }
 
 describe('the agent-action processor', () => {
@@ -170,5 +188,37 @@ describe('the agent-action processor', () => {
       message: 'Agent 1001 is not logged in',
     });
     expect((await s.store.agentStates()).get('1001')?.loggedIn).toBe(false);
+  });
+
+  it('taken a little early, waits for the instant itself before calling', async () => {
+    const s = setup([{ outcome: 'done', message: 'ok' }]);
+    await s.plan(T, T + 60 * M);
+    s.setClock(T - 430);
+    await s.process(s.job());
+    expect(s.slept).toEqual([430]);
+    expect((await s.store.history())[0]).toMatchObject({ startedAt: T, lateMs: 0, outcome: 'done' });
+  });
+
+  it('decides before the handover wait: a login no longer wanted does not wait for the logout', async () => {
+    const s = setup([]);
+    expect((await s.process(s.job({ after: 'logout-1002-20261201T033000Z' }))).outcome).toBe('skipped');
+    expect(s.waited).toEqual([]);
+  });
+
+  it('retries an unexpected error like a transient one, logged once with its stack, never past the deadline', async () => {
+    const s = setup([]);
+    s.store.agentSessions = async () => {
+      throw new TypeError('boom');
+    };
+    const logout = { action: 'logout' as const, deadline: T + 30 * M };
+    const first = await s.process(s.job(logout)).catch((error: unknown) => error);
+    expect(first).toBeInstanceOf(RetryLater);
+    expect((first as RetryLater).delayMs).toBe(1500);
+    const logged = s.logLines.map((line) => JSON.parse(line));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 50, job: 'login-1001-20261201T033000Z' });
+    expect(logged[0].err.stack).toContain('TypeError: boom');
+    s.advance(30 * M);
+    await expect(s.process(s.job(logout, 40))).rejects.toThrow(UnrecoverableError);
   });
 });

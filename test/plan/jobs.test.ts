@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  byRunOrder,
   CATCH_UP_LOGOUT_MS,
   instantKey,
   jobId,
@@ -7,6 +8,7 @@ import {
   manualJob,
   parseJobId,
   planJobs,
+  syncWindow,
 } from '../../src/plan/jobs.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
 
@@ -51,7 +53,7 @@ describe('job IDs', () => {
 
 describe('planJobs', () => {
   it('plans a login at the start and a logout at the end of a future session', () => {
-    const jobs = planJobs([session('1001', NOW + H, NOW + 9 * H)], NOW, 7 * 24 * H, 'rev1');
+    const jobs = planJobs([session('1001', NOW + H, NOW + 9 * H)], syncWindow(NOW, 7 * 24 * H), 'rev1');
     expect(jobs).toEqual([
       {
         id: jobId('roster', 'logout', '1001', NOW + 9 * H),
@@ -90,8 +92,7 @@ describe('planJobs', () => {
         session('2', NOW - 5 * H, NOW - 2 * H),
         session('3', NOW - 20 * H, NOW - 13 * H),
       ],
-      NOW,
-      24 * H,
+      syncWindow(NOW, 24 * H),
       'r',
     );
     expect(jobs.map((j) => [j.id, j.runAt - NOW])).toEqual([
@@ -104,16 +105,24 @@ describe('planJobs', () => {
   });
 
   it('leaves out what is due beyond the horizon', () => {
-    const jobs = planJobs([session('1', NOW + 23 * H, NOW + 25 * H)], NOW, 24 * H, 'r');
+    const jobs = planJobs([session('1', NOW + 23 * H, NOW + 25 * H)], syncWindow(NOW, 24 * H), 'r');
     expect(jobs.map((j) => j.data.action)).toEqual(['login']);
+  });
+
+  it('plans a future window as a sync would see it then: no catch-up, instants inside the window only', () => {
+    const sessions = [session('1', NOW - H, NOW + H), session('2', NOW + 30 * H, NOW + 32 * H)];
+    const window = { now: NOW, from: NOW + 24 * H, to: NOW + 48 * H };
+    expect(planJobs(sessions, window, 'r').map((j) => j.id)).toEqual([
+      jobId('roster', 'logout', '2', NOW + 32 * H),
+      jobId('roster', 'login', '2', NOW + 30 * H),
+    ]);
   });
 
   it('makes a handover login wait for the logout that frees its phone', () => {
     const phone = '+919800000001';
     const jobs = planJobs(
       [session('a', NOW + H, NOW + 2 * H, phone), session('b', NOW + 2 * H, NOW + 3 * H, phone)],
-      NOW,
-      24 * H,
+      syncWindow(NOW, 24 * H),
       'r',
     );
     const login = jobs.find((j) => j.id === jobId('roster', 'login', 'b', NOW + 2 * H));
@@ -146,5 +155,40 @@ describe('manual jobs', () => {
       agentId: '1001',
       at: NOW + 90_123,
     });
+  });
+});
+
+describe('the order actions reach the API', () => {
+  it('is by run time, logouts before logins at one instant (a handover), then by agent ID', () => {
+    const at = (h: number) => NOW + h * H;
+    const jobs = planJobs(
+      [
+        session('2', at(10), at(20), 'p'),
+        session('1', at(0), at(10), 'p'),
+        session('3', at(10), at(20), 'q'),
+      ],
+      { now: NOW, from: NOW, to: NOW + 100 * H },
+      'r',
+    ).sort(byRunOrder);
+    expect(jobs.map((j) => `${(j.data.at - NOW) / H} ${j.data.action} ${j.data.agentId}`)).toEqual([
+      '0 login 1',
+      '10 logout 1',
+      '10 login 2',
+      '10 login 3',
+      '20 logout 2',
+      '20 logout 3',
+    ]);
+  });
+
+  it('keeps only actions inside the window, start included, end excluded', () => {
+    const jobs = planJobs(
+      [session('1', NOW + 1, NOW + 10, 'p'), session('2', NOW + 10, NOW + 20, 'p')],
+      { now: NOW, from: NOW + 10, to: NOW + 20 },
+      'r',
+    ).sort(byRunOrder);
+    expect(jobs.map((j) => [j.data.action, j.data.agentId, j.data.at - NOW])).toEqual([
+      ['logout', '1', 10],
+      ['login', '2', 10],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startPrivateRedis } from '../../src/redis-server.js';
+import { startPrivateRedis } from '../../src/redis/server.js';
 import { oneOff, openBench, rosterOf, secondsFromNow, waitUntil } from '../helpers/rota.js';
 
 describe('a Redis outage across a shift start', () => {

@@ -1,9 +1,9 @@
 import type { JobState } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { jobId, planJobs } from '../../src/plan/jobs.js';
+import { jobId, planJobs, syncWindow } from '../../src/plan/jobs.js';
 import { reconcile, sessionKey } from '../../src/queue/reconcile.js';
-import type { AgentLoginState } from '../../src/queue/store.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
+import type { AgentLoginState } from '../../src/store/store.js';
 
 const NOW = Date.parse('2026-12-01T03:00:00Z');
 const H = 3_600_000;
@@ -23,7 +23,7 @@ function run(
   cancelled: [string, string][] = [],
 ) {
   return reconcile({
-    desired: planJobs(sessions, now, 24 * H, 'r2'),
+    desired: planJobs(sessions, syncWindow(now, 24 * H), 'r2'),
     existing: new Map(existing),
     agents: new Map(agents),
     sessions,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/redis-server.js';
+import { freePort } from '../../src/redis/server.js';
 import { type Bench, oneOff, openBench, type Running, secondsFromNow, waitUntil } from '../helpers/rota.js';
 
 /**

@@ -83,8 +83,8 @@ describe('rota scheduler', () => {
     await replace('version: 1\ntimezone: Mars/Olympus\nagents: []\n');
     expect(await waitUntil(() => scheduler.output().includes('the last good plan stays'), 10_000)).toBe(true);
     expect(await jobIds(b)).toHaveLength(4);
-    const meta = await withQueue(b, (_queue, store) => store.planMeta());
-    expect(meta?.lastError).toMatch(/timezone/);
+    const error = await withQueue(b, (_queue, store) => store.rosterError());
+    expect(error?.first.join('\n')).toMatch(/timezone/);
     expect(await scheduler.stop()).toBe(0);
   }, 60_000);
 });

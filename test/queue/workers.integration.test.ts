@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   agentsFrom,
-  type Bench,
   benchPerTest,
   oneOff,
   rosterOf,

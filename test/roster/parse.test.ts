@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expandRoster } from '../../src/roster/expand.js';
 import { formatIssue } from '../../src/roster/format.js';
 import { loadRoster } from '../../src/roster/load.js';
 import { parseRoster } from '../../src/roster/parse.js';
@@ -191,6 +192,67 @@ agents:
       column: 9,
       path: 'agents[1999].shifts[1]',
     });
+  });
+});
+
+describe('parseRoster: names every object already has are plain names', () => {
+  const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype'];
+  const text = `${head}teams:\n${names
+    .map((name, i) => `  ${name}:\n    shifts: [{ days: [mon], start: "0${i}:00", end: "0${i + 1}:00" }]\n`)
+    .join('')}agents:\n${names
+    .map((name, i) => `  - id: "${name}"\n    phone: "+91987654321${i}"\n    team: ${name}\n`)
+    .join('')}`;
+
+  it('a team named __proto__, constructor, toString… is checked, kept and expanded like any other', () => {
+    const roster = parsed(text);
+    expect(Object.keys(roster.teams)).toEqual(names);
+    // Monday 2026-11-30 in Kolkata, the whole day.
+    const from = Date.UTC(2026, 10, 29, 18, 30);
+    const { sessions, issues } = expandRoster(roster, { from, to: from + 86_400_000 });
+    expect(issues).toEqual([]);
+    expect(sessions.map((s) => [s.agentId, (s.start - from) / 3_600_000])).toEqual(
+      names.map((name, i) => [name, i]),
+    );
+    expect(({} as Record<string, unknown>).shifts).toBeUndefined();
+  });
+
+  it('an agent whose team is a name no team has is told which teams there are', () => {
+    const { issues } = parseRoster(
+      `${head}teams:\n  day:\n    shifts: []\nagents:\n  - { id: "1", phone: "+919876543210", team: constructor }\n`,
+      'r.yaml',
+    );
+    expect(issues.map(formatIssue)).toEqual([
+      'r.yaml:7:46 agents[0].team: there is no team "constructor"; known teams: day',
+    ]);
+  });
+});
+
+describe('parseRoster: user text in messages is printable', () => {
+  it.each([
+    [
+      'a bidi override in an ID',
+      '"10\\u202e01"',
+      '"10\\u202e01" contains an invisible formatting character (U+202E)',
+    ],
+    ['a C1 control in a phone', '"1001"\n    phone: "+91\\u009b98"', '"+91\\u009b98" is not a phone number'],
+  ])('%s is escaped', (_name, id, message) => {
+    const { issues } = parseRoster(
+      `${head}agents:\n  - id: ${id}\n    shifts: [{ days: [mon], start: "09:00", end: "17:00" }]\n`,
+      'r.yaml',
+    );
+    const shown = issues.map(formatIssue).join('\n');
+    expect(shown).toContain(message);
+    expect(shown).not.toMatch(/[\u0080-\u009f\u202e]/);
+  });
+
+  it('a team name with a control character is escaped where it is quoted', () => {
+    const { issues } = parseRoster(
+      `${head}agents:\n  - { id: "1", phone: "+919876543210", team: "night\\u0007" }\n`,
+      'r.yaml',
+    );
+    expect(issues.map(formatIssue)).toEqual([
+      'r.yaml:4:46 agents[0].team: there is no team "night\\u0007"; the roster has no teams section',
+    ]);
   });
 });
 

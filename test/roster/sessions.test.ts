@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPhoneClashes, mergeSpans, sessionActions } from '../../src/roster/sessions.js';
+import { findPhoneClashes, mergeSpans } from '../../src/roster/sessions.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
 
 const session = (agent: string, phone: string, start: number, end: number): Session => ({
@@ -99,34 +99,6 @@ describe('findPhoneClashes', () => {
     const short = session('2', 'p', 40, 50);
     expect(findPhoneClashes([long, session('1', 'p', 100, 120), short])).toEqual([
       { phone: 'p', first: long, second: short, from: 40, to: 50, times: 1 },
-    ]);
-  });
-});
-
-describe('sessionActions', () => {
-  it('puts logouts before logins at one instant (a handover), then orders by agent ID', () => {
-    const actions = sessionActions(
-      [session('2', 'p', 10, 20), session('1', 'p', 0, 10), session('3', 'q', 10, 20)],
-      { from: 0, to: 100 },
-    );
-    expect(actions.map(({ kind, agentId, at }) => `${at} ${kind} ${agentId}`)).toEqual([
-      '0 login 1',
-      '10 logout 1',
-      '10 login 2',
-      '10 login 3',
-      '20 logout 2',
-      '20 logout 3',
-    ]);
-  });
-
-  it('keeps only actions inside the window, start included, end excluded', () => {
-    const actions = sessionActions([session('1', 'p', 0, 10), session('2', 'p', 10, 20)], {
-      from: 10,
-      to: 20,
-    });
-    expect(actions.map(({ kind, agentId, phone, zone, at }) => [kind, agentId, phone, zone, at])).toEqual([
-      ['logout', '1', 'p', 'Asia/Kolkata', 10],
-      ['login', '2', 'p', 'Asia/Kolkata', 10],
     ]);
   });
 });

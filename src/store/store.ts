@@ -1,12 +1,14 @@
 import type { Action, Outcome } from '../cloudagent/types.js';
 import type { JobKind } from '../plan/jobs.js';
+import type { RedisClient } from '../redis/connection.js';
+import type { IssueSummary } from '../roster/format.js';
 import type { Session } from '../roster/types.js';
-import type { RedisClient } from './connection.js';
 
 /**
  * rota's own Redis keys beside BullMQ's, all under the prefix:
- * - `<prefix>:plan` (hash agent → sessions) and `<prefix>:plan:meta`: the last good plan, so workers on any
- *   machine decide against the current roster without reading it;
+ * - `<prefix>:plan` (hash agent → sessions) and `<prefix>:plan:meta` (`meta`, and `error`: the last roster
+ *   error since): the last good plan, so workers on any machine decide against the current roster
+ *   without reading it;
  * - `<prefix>:agents` (hash agent → AgentLoginState): what rota last achieved for each agent;
  * - `<prefix>:history` (stream): every attempt, for `rota history`;
  * - `<prefix>:cancelled` (hash job ID → session key): roster actions a person cancelled;
@@ -22,9 +24,11 @@ export interface PlanMeta {
   syncedAt: number;
   from: number;
   to: number;
-  /** The last roster that failed validation, if any since the last good one. */
-  lastError?: string;
-  lastErrorAt?: number;
+}
+
+/** The last roster that failed validation since the last good one: a bounded summary. */
+export interface RosterError extends IssueSummary {
+  at: number;
 }
 
 export interface HistoryEntry {
@@ -97,15 +101,15 @@ export class Store {
     await tx.exec();
   }
 
-  /** Notes a roster that failed validation; the last good plan stays as it is. */
-  async notePlanError(message: string, at: number): Promise<void> {
-    const meta = await this.planMeta();
-    if (!meta) return;
-    await this.redis.hset(
-      this.keys.planMeta,
-      'meta',
-      JSON.stringify({ ...meta, lastError: message, lastErrorAt: at }),
-    );
+  /** Notes a roster that failed validation, also before any good one; the last good plan stays as it is. */
+  async noteRosterError(error: RosterError): Promise<void> {
+    await this.redis.hset(this.keys.planMeta, 'error', JSON.stringify(error));
+  }
+
+  /** The roster error since the last good plan, if any. */
+  async rosterError(): Promise<RosterError | undefined> {
+    const raw = await this.redis.hget(this.keys.planMeta, 'error');
+    return raw ? (JSON.parse(raw) as RosterError) : undefined;
   }
 
   async planMeta(): Promise<PlanMeta | undefined> {
