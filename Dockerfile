@@ -1,7 +1,7 @@
 # rota: `docker build -t rota .` then `docker run --env-file rota.env -v $PWD/config:/app/config rota`
 # (roster and credentials in the mounted config/; rota.env from config/rota.example.env).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
@@ -11,8 +11,9 @@ COPY bench ./bench
 # npm ci runs the `prepare` script, which compiles to dist/.
 RUN npm ci
 
-FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    ROTA_HTTP_HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only; --ignore-scripts skips `prepare` (the compiler is a dev dependency).

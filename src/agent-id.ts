@@ -3,7 +3,7 @@
  * is the user name of the API's HTTP Basic auth, so a `:` would cut it short; it is printed in
  * terminals and logs, so it holds nothing invisible; and it is short.
  */
-import { quote } from './printable.js';
+import { quote } from './text/printable.js';
 
 /** The longest agent ID accepted, in characters. */
 export const MAX_AGENT_ID_LENGTH = 64;

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { Io } from './cli/io.js';
 import { createCloudAgentClient } from './cloudagent/client.js';
 import { createCredentialStore, credentialsModeWarning } from './config/credentials.js';
 import { type Config, loadConfig, requireApiAccount } from './config/env.js';
@@ -51,9 +50,6 @@ export interface RuntimeOptions {
   /** The validated environment, when the caller has it already. */
   config?: Config;
 }
-
-/** A one-shot verb waits this long for Redis before it says it cannot reach it. */
-const ONE_SHOT_CONNECT_MS = 10_000;
 
 /** Resolves with whichever comes first: Redis ready, the time limit, or the shutdown signal. */
 function untilReady(
@@ -136,25 +132,6 @@ export async function openRuntime(
   };
 }
 
-/**
- * A one-shot verb's runtime: Redis within 10 s or a clear error; log lines on stderr (stdout is the
- * verb's own, one JSON document with --json); always closed afterwards.
- */
-export async function withRuntime<T>(io: Io, use: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const config = loadConfig(io.env);
-  const runtime = await openRuntime(io.env, io.cwd, {
-    config,
-    connectTimeoutMs: ONE_SHOT_CONNECT_MS,
-    shutdown: io.shutdown,
-    log: createLogger(config.LOG_LEVEL, { write: (line: string) => io.stderr(line) }),
-  });
-  try {
-    return await use(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
-
 export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
   const { config, log, events } = runtime;
   const account = requireApiAccount(config);
@@ -198,7 +175,10 @@ export function runScheduler(runtime: Runtime, file = runtime.rosterFile): Runni
     file,
     intervalMs: config.ROTA_SYNC_INTERVAL,
     log,
-    events: runtime.events,
+    report: {
+      finished: (result) => runtime.events.emit('sync:finished', result),
+      failed: (error) => runtime.events.emit('sync:failed', error),
+    },
     sync: () =>
       syncOnce({
         queue: runtime.queue,

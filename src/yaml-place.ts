@@ -15,7 +15,7 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
-import { quote } from './printable.js';
+import { quote } from './text/printable.js';
 
 /** Where something stands in a file: what a person needs to find and fix it. */
 export interface Place {

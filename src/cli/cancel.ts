@@ -1,10 +1,10 @@
 import { UsageError } from '../errors/index.js';
 import { type Attempt, cancelJob, type JobFilter, pickJobs, readJobs, rosterZone } from '../queue/admin.js';
 import { PENDING_STATES } from '../queue/queue.js';
-import { withRuntime } from '../runtime.js';
 import { readDate } from '../time/grammar.js';
 import { localDaysWindow } from '../time/zone-clock.js';
 import { parseFlags, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 
 /** `rota cancel JOB_ID... | --agent ID [--date DATE]`: remove pending jobs. */
 export const run: Verb = async (args, io) => {

@@ -1,11 +1,11 @@
 import { UsageError } from '../errors/index.js';
 import { rosterZone } from '../queue/admin.js';
-import { withRuntime } from '../runtime.js';
+import { table } from '../text/table.js';
 import { formatDuration, parseDuration } from '../time/grammar.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, printJson, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 import { inZone, span } from './show.js';
-import { table } from './table.js';
 
 const DEFAULT_SINCE = '24h';
 

@@ -1,11 +1,11 @@
 import { UsageError } from '../errors/index.js';
 import { pickJobs, readJobs, rosterZone } from '../queue/admin.js';
 import { isListedState, JOB_STATES } from '../queue/queue.js';
-import { withRuntime } from '../runtime.js';
+import { table } from '../text/table.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, printJson, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 import { jobRow } from './show.js';
-import { table } from './table.js';
 
 /** `rota jobs [--state S] [--agent ID] [--json]`: the jobs in the queue, by scheduled instant. */
 export const run: Verb = async (args, io) => {

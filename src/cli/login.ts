@@ -2,10 +2,10 @@ import type { Action } from '../cloudagent/types.js';
 import { UsageError } from '../errors/index.js';
 import { manualJob } from '../plan/jobs.js';
 import { addManualJob } from '../queue/admin.js';
-import { withRuntime } from '../runtime.js';
 import { readInstant } from '../time/grammar.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 import { printIssues, readRosterFile } from './roster-file.js';
 import { inZone, relative } from './show.js';
 

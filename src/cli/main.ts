@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import { quote } from '../printable.js';
+import { quote } from '../text/printable.js';
 import { ROTA_VERSION } from '../version.js';
 import type { Io, Verb } from './io.js';
 

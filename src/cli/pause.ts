@@ -1,7 +1,7 @@
 import { pauseActions, rosterZone } from '../queue/admin.js';
-import { withRuntime } from '../runtime.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 import { inZone } from './show.js';
 
 /** `rota pause [--reason TEXT]`: workers stop taking jobs; due jobs wait, nothing is lost. */

@@ -1,16 +1,16 @@
 import { loadConfig } from '../config/env.js';
 import { UsageError } from '../errors/index.js';
 import { byRunOrder, type DesiredJob, parseJobId, planJobs, syncWindow } from '../plan/jobs.js';
-import { quote } from '../printable.js';
 import { expandRoster } from '../roster/expand.js';
 import { rosterRevision } from '../roster/revision.js';
 import type { RosterIssue, Session } from '../roster/types.js';
+import { quote } from '../text/printable.js';
+import { table } from '../text/table.js';
 import { formatDuration, readDate } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
 import { inUtc, inZone } from './show.js';
-import { table } from './table.js';
 
 const DEFAULT_DAYS = 7;
 const MAX_DAYS = 366;

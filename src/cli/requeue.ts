@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/index.js';
 import { type Attempt, pickJobs, readJobs, requeueJob } from '../queue/admin.js';
-import { withRuntime } from '../runtime.js';
 import { parseFlags, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 
 /** `rota requeue JOB_ID... | --failed [--agent ID]`: run failed (or finished) jobs again now. */
 export const run: Verb = async (args, io) => {

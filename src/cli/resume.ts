@@ -1,6 +1,6 @@
 import { resumeActions } from '../queue/admin.js';
-import { withRuntime } from '../runtime.js';
 import { parseFlags, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 
 /** `rota resume`: workers take jobs again, due ones first. */
 export const run: Verb = async (args, io) => {

@@ -1,10 +1,10 @@
-import { printable } from '../printable.js';
 import { type JobView, readStatus, rosterZone } from '../queue/admin.js';
-import { withRuntime } from '../runtime.js';
+import { printable } from '../text/printable.js';
+import { table } from '../text/table.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, printJson, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 import { failureRow, inZone, nextRow, relative } from './show.js';
-import { table } from './table.js';
 
 /** `rota status [--json]`: counts by state, paused or not, the stored plan, next actions, recent failures. */
 export const run: Verb = async (args, io) => {

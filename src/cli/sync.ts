@@ -1,6 +1,6 @@
 import { syncOnce } from '../queue/sync.js';
-import { withRuntime } from '../runtime.js';
 import { parseFlags, printJson, type Verb } from './io.js';
+import { withRuntime } from './one-shot.js';
 import { nameFile, printIssues, rosterArgument, rosterPath } from './roster-file.js';
 
 /** `rota sync [FILE] [--dry-run] [--json]`: reconcile the queue with the roster once. */

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap } from 'yaml';
 import { z } from 'zod';
 import { ownRecord } from '../own-record.js';
-import { quote } from '../printable.js';
+import { quote } from '../text/printable.js';
 import {
   deref,
   formatPlaced,

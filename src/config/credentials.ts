@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar } from 'yaml';
 import { agentIdProblem, MAX_AGENT_ID_LENGTH } from '../agent-id.js';
-import { quote } from '../printable.js';
+import { quote } from '../text/printable.js';
 import {
   deref,
   formatPlaced,

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { table } from '../cli/table.js';
 import type { Outcome } from '../cloudagent/types.js';
 import type { HistoryEntry } from '../store/store.js';
+import { table } from '../text/table.js';
 import type { DemoAgent } from './setup.js';
 
 /** What `rota demo` prints: one line per attempt as it happens, and a summary at the end. Pure. */

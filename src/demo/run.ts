@@ -2,13 +2,12 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../cli/io.js';
-import { table } from '../cli/table.js';
 import { startSimulator } from '../cloudagent/simulator.js';
 import { createLogger } from '../log.js';
 import { PENDING_STATES } from '../queue/queue.js';
 import { startPrivateRedis } from '../redis/server.js';
 import { openRuntime, runScheduler, runWorker } from '../runtime.js';
+import { table } from '../text/table.js';
 import { formatDuration } from '../time/grammar.js';
 import { formatAttempt, summarize } from './report.js';
 import { buildDemo, DEMO_ACCOUNT, DEMO_AGENTS, DEMO_ZONE } from './setup.js';
@@ -23,7 +22,13 @@ const POLL_MS = 250;
 /** After the last shift ends, give stragglers (retries) this long before stopping anyway. */
 const GRACE_MS = 60_000;
 
-export async function runDemo(io: Io): Promise<number> {
+/** What the demo needs of its process: somewhere to print, and the signal to stop early. */
+export interface DemoIo {
+  stdout(text: string): void;
+  shutdown: AbortSignal;
+}
+
+export async function runDemo(io: DemoIo): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'rota-demo-'));
   const demo = buildDemo(Date.now());
   const redis = await startPrivateRedis();

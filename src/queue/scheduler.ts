@@ -1,5 +1,4 @@
 import { unwatchFile, watchFile } from 'node:fs';
-import type { RotaEvents } from '../events.js';
 import type { Logger } from '../log.js';
 import { summarizeIssues } from '../roster/format.js';
 import type { SyncResult } from './sync.js';
@@ -14,8 +13,14 @@ export interface SchedulerOptions {
   file: string;
   intervalMs: number;
   log: Logger;
-  events?: RotaEvents;
+  /** Told of each sync's end (the runtime turns these into `sync:finished` / `sync:failed` events). */
+  report?: SyncReport;
   sync(): Promise<SyncResult>;
+}
+
+export interface SyncReport {
+  finished(result: SyncResult): void;
+  failed(error: Error): void;
 }
 
 export interface RunningScheduler {
@@ -27,7 +32,7 @@ export interface RunningScheduler {
 const WATCH_POLL_MS = 500;
 
 export function startScheduler(options: SchedulerOptions): RunningScheduler {
-  const { log, events } = options;
+  const { log, report } = options;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -46,11 +51,11 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
           `the roster has ${count} error(s): nothing was changed; the last good plan stays`,
         );
       }
-      events?.emit('sync:finished', result);
+      report?.finished(result);
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error), { cause: error });
       log.error({ err: cause }, 'sync failed; will try again');
-      events?.emit('sync:failed', cause);
+      report?.failed(cause);
     }
   }
 

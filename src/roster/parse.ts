@@ -7,7 +7,7 @@ import { type Alias, type Document, isAlias, isMap, isPair, isSeq, type YAMLErro
 import type { z } from 'zod';
 import { agentIdProblem } from '../agent-id.js';
 import { isMapping } from '../own-record.js';
-import { printable, quote } from '../printable.js';
+import { printable, quote } from '../text/printable.js';
 import {
   deref,
   keepAsWritten,

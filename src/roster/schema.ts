@@ -11,7 +11,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { agentIdProblem } from '../agent-id.js';
 import { isMapping, ownRecord } from '../own-record.js';
-import { quote } from '../printable.js';
+import { quote } from '../text/printable.js';
 import { ok, type Read, readClockTime, readDate, readDuration, wrong } from '../time/grammar.js';
 import type { Weekday } from './types.js';
 

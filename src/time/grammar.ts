@@ -4,7 +4,7 @@
  * the same everywhere. Each reader returns a value or a message that says what would be right.
  */
 import { DateTime } from 'luxon';
-import { quote } from '../printable.js';
+import { quote } from '../text/printable.js';
 import { DAY_MS, type IsoDate, type ZoneClock } from './zone-clock.js';
 
 /** A value read from text, or why it could not be. */

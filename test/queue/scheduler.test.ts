@@ -84,7 +84,16 @@ afterEach(async () => {
 
 function start(sync: () => Promise<SyncResult>): RunningScheduler {
   const log = createLogger('info', { write: (line: string) => void lines.push(line) });
-  running = startScheduler({ file, intervalMs: INTERVAL_MS, log, events, sync });
+  running = startScheduler({
+    file,
+    intervalMs: INTERVAL_MS,
+    log,
+    report: {
+      finished: (result) => events.emit('sync:finished', result),
+      failed: (error) => events.emit('sync:failed', error),
+    },
+    sync,
+  });
   return running;
 }
 

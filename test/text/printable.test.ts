@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable, quote } from '../src/printable.js';
+import { printable, quote } from '../../src/text/printable.js';
 
 describe('printable', () => {
   it.each([
