@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { UnrecoverableError } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import {
   type DesiredJob,
   jobId,
@@ -19,27 +17,17 @@ import {
   requeueJob,
   resumeActions,
 } from '../../src/queue/admin.js';
-import { type ActionQueue, applyDiff, openQueue, QUEUE_NAME, queueStates } from '../../src/queue/queue.js';
+import { type ActionQueue, queueStates } from '../../src/queue/queue.js';
 import { cancelMark, reconcile, sessionKey } from '../../src/queue/reconcile.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
-import { type AgentLoginState, Store } from '../../src/store/store.js';
+import type { AgentLoginState, Store } from '../../src/store/store.js';
+import { addJobs, queuePerTest } from '../helpers/queue.js';
 
 /** The admin verbs' queue operations on a real BullMQ queue and rota's store, each test under its own prefix. */
 
 const H = 3_600_000;
 
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-});
-afterAll(async () => {
-  await redis.quit();
-});
-
-const closing: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(closing.splice(0).map((c) => c.close()));
-});
+const queues = queuePerTest();
 
 interface Rota {
   queue: ActionQueue;
@@ -51,19 +39,13 @@ interface Rota {
 }
 
 function fresh(): Rota {
-  const prefix = `ta${randomBytes(4).toString('hex')}`;
-  const queue = openQueue(redis, prefix);
-  const worker = new Worker(QUEUE_NAME, null, { connection: redis, prefix });
-  closing.push(worker, queue);
+  const { queue, store, hand } = queues.open();
   return {
     queue,
-    store: new Store(redis, prefix),
-    async add(jobs, now = Date.now()) {
-      const diff = { add: jobs, remove: [], unchanged: 0, caughtUp: 0, released: 0, cancelled: 0 };
-      await applyDiff(queue, { ...diff, expiredCancelMarks: [] }, now);
-    },
+    store,
+    add: (jobs, now) => addJobs(queue, jobs, now),
     async finishNext(how) {
-      const job = await worker.getNextJob('token', { block: false });
+      const job = await hand.getNextJob('token', { block: false });
       if (how === 'completed') await job?.moveToCompleted({ outcome: 'done', message: 'ok' }, 'token', false);
       else await job?.moveToFailed(new UnrecoverableError('Invalid phone number'), 'token', false);
       return job?.id;

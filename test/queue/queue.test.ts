@@ -1,41 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DesiredJob, manualJob, planJobs, syncWindow } from '../../src/plan/jobs.js';
 import {
   type ActionQueue,
   applyDiff,
   EARLY_MS,
   jobOptions,
-  openQueue,
   QUEUE_NAME,
   queueStates,
 } from '../../src/queue/queue.js';
 import type { SyncDiff } from '../../src/queue/reconcile.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
+import { queuePerTest } from '../helpers/queue.js';
 
 /** The queue adapter against the run's private redis-server, each test under a key prefix of its own. */
 
 const H = 3_600_000;
 
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-});
-afterAll(async () => {
-  await redis.quit();
-});
-
-const open: ActionQueue[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((queue) => queue.close()));
-});
+const queues = queuePerTest();
+const redis = () => queues.redis();
 
 function freshQueue(): { queue: ActionQueue; prefix: string } {
-  const prefix = `tq${randomBytes(4).toString('hex')}`;
-  const queue = openQueue(redis, prefix);
-  open.push(queue);
+  const { queue, prefix } = queues.open();
   return { queue, prefix };
 }
 
@@ -62,7 +48,7 @@ const diffOf = (add: DesiredJob[], remove: string[] = []): SyncDiff => ({
 
 /** The due time BullMQ keeps for a delayed job: its score is `dueMs * 0x1000 + counter`. */
 async function dueTime(prefix: string, id: string): Promise<number | undefined> {
-  const score = await redis.zscore(`${prefix}:${QUEUE_NAME}:delayed`, id);
+  const score = await redis().zscore(`${prefix}:${QUEUE_NAME}:delayed`, id);
   return score === null ? undefined : Math.floor(Number(score) / 0x1000);
 }
 
@@ -109,14 +95,14 @@ describe('applyDiff', () => {
     );
     const now = Date.now();
     await applyDiff(queue, diffOf(desired), now);
-    const first = await redis.zrange(`${prefix}:${QUEUE_NAME}:delayed`, 0, -1, 'WITHSCORES');
+    const first = await redis().zrange(`${prefix}:${QUEUE_NAME}:delayed`, 0, -1, 'WITHSCORES');
     await applyDiff(queue, diffOf(desired), now + 60_000);
     expect(await queue.getJobCounts('delayed', 'waiting', 'prioritized')).toEqual({
       delayed: 4,
       waiting: 0,
       prioritized: 0,
     });
-    expect(await redis.zrange(`${prefix}:${QUEUE_NAME}:delayed`, 0, -1, 'WITHSCORES')).toEqual(first);
+    expect(await redis().zrange(`${prefix}:${QUEUE_NAME}:delayed`, 0, -1, 'WITHSCORES')).toEqual(first);
   });
 
   it('removes before it adds: a job both removed and added is replaced by the new one', async () => {
@@ -165,7 +151,7 @@ describe('queueStates', () => {
     const now = Date.now();
     const at = Math.floor(now / 1000) * 1000;
     // A worker that takes one job at a time when asked, and finishes it as the test says.
-    const worker = new Worker(QUEUE_NAME, null, { connection: redis, prefix });
+    const worker = new Worker(QUEUE_NAME, null, { connection: redis(), prefix });
     try {
       const finish = async (id: string, how: 'completed' | 'failed') => {
         await queue.add('login', manualJob('login', id, '+1', at).data, { jobId: id });

@@ -1,42 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import { UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { UnrecoverableError, type Worker } from 'bullmq';
+import { describe, expect, it } from 'vitest';
 import { manualJob } from '../../src/plan/jobs.js';
-import { type ActionQueue, applyDiff, openQueue, QUEUE_NAME } from '../../src/queue/queue.js';
+import type { ActionQueue } from '../../src/queue/queue.js';
 import { waitForJob } from '../../src/queue/worker.js';
+import { addJobs, queuePerTest } from '../helpers/queue.js';
 
 /** The handover wait: a login waits for the logout that frees its phone, against the private Redis. */
 
 const H = 3_600_000;
 
-let redis: Redis;
-beforeAll(() => {
-  redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-});
-afterAll(async () => {
-  await redis.quit();
-});
-
-const closing: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(closing.splice(0).map((c) => c.close()));
-});
+const queues = queuePerTest();
 
 function fresh(): { queue: ActionQueue; worker: Worker } {
-  const prefix = `tw${randomBytes(4).toString('hex')}`;
-  const queue = openQueue(redis, prefix);
-  // Takes jobs only when the test asks (no processor), and finishes them as the test says.
-  const worker = new Worker(QUEUE_NAME, null, { connection: redis, prefix });
-  closing.push(worker, queue);
-  return { queue, worker };
+  const { queue, hand } = queues.open();
+  return { queue, worker: hand };
 }
 
 /** Adds a logout for this instant as rota does; one due now is a handover's first half. */
 async function addLogout(queue: ActionQueue, agent: string, at: number): Promise<string> {
   const job = manualJob('logout', agent, '+1', at);
-  const diff = { add: [job], remove: [], unchanged: 0, caughtUp: 0, released: 0, cancelled: 0 };
-  await applyDiff(queue, { ...diff, expiredCancelMarks: [] }, Date.now());
+  await addJobs(queue, [job]);
   return job.id;
 }
 
