@@ -1,5 +1,6 @@
 import { UsageError } from '../errors/index.js';
 import { rosterZone } from '../queue/admin.js';
+import { printable } from '../text/printable.js';
 import { table } from '../text/table.js';
 import { formatDuration, parseDuration } from '../time/grammar.js';
 import { ZoneClock } from '../time/zone-clock.js';
@@ -54,7 +55,7 @@ export const run: Verb = async (args, io) => {
             String(entry.attempt),
             span(entry.lateMs),
             entry.latencyMs === undefined ? '' : span(entry.latencyMs),
-            entry.message,
+            printable(entry.message),
           ]),
         ),
       );

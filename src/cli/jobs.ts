@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/index.js';
 import { pickJobs, readJobs, rosterZone } from '../queue/admin.js';
 import { isListedState, JOB_STATES } from '../queue/queue.js';
+import { printable } from '../text/printable.js';
 import { table } from '../text/table.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { parseFlags, printJson, type Verb } from './io.js';
@@ -52,7 +53,7 @@ export const run: Verb = async (args, io) => {
           row.scheduledUtc,
           row.state,
           String(row.attempts),
-          row.result,
+          printable(row.result),
         ]),
       ),
     );

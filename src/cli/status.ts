@@ -56,7 +56,7 @@ export const run: Verb = async (args, io) => {
     io.stdout(
       paused
         ? `PAUSED${paused.at ? ` since ${at(paused.at)} (${relative(paused.at, now)})` : ''}` +
-            `${paused.reason ? `: ${paused.reason}` : ''}; no API calls until rota resume\n`
+            `${paused.reason ? `: ${printable(paused.reason)}` : ''}; no API calls until rota resume\n`
         : 'running: not paused\n',
     );
     io.stdout(
@@ -89,7 +89,9 @@ export const run: Verb = async (args, io) => {
         ? 'none\n'
         : table(
             ['failed at', 'agent', 'job', 'reason'],
-            status.failures.map(failure).map((row) => [row.failedAt, row.agentId, row.id, row.reason]),
+            status.failures
+              .map(failure)
+              .map((row) => [row.failedAt, row.agentId, row.id, printable(row.reason)]),
           ),
     );
     return 0;
