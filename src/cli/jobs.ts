@@ -1,12 +1,10 @@
 import { UsageError } from '../errors/index.js';
-import { pickJobs, readJobs, rosterZone } from '../queue/admin.js';
 import { isListedState, JOB_STATES } from '../queue/queue.js';
 import { printable } from '../text/printable.js';
 import { table } from '../text/table.js';
-import { ZoneClock } from '../time/zone-clock.js';
+import { jobsDocument } from '../views/documents.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 import { withRuntime } from './one-shot.js';
-import { jobRow } from './show.js';
 
 /** `rota jobs [--state S] [--agent ID] [--json]`: the jobs in the queue, by scheduled instant. */
 export const run: Verb = async (args, io) => {
@@ -20,15 +18,15 @@ export const run: Verb = async (args, io) => {
     throw new UsageError(`--state "${state}" is not a job state; use one of ${JOB_STATES.join(', ')}`);
   }
   return withRuntime(io, async (runtime) => {
-    const clock = new ZoneClock(await rosterZone(runtime.store));
-    const jobs = await readJobs(runtime.queue, state === undefined ? JOB_STATES : [state]);
-    const rows = pickJobs(jobs, values.agent === undefined ? {} : { agentId: values.agent }).map((job) =>
-      jobRow(job, clock),
-    );
+    const document = await jobsDocument(runtime.queue, runtime.store, {
+      ...(state === undefined ? {} : { state }),
+      ...(values.agent === undefined ? {} : { agentId: values.agent }),
+    });
     if (values.json) {
-      printJson(io, { zone: clock.name, jobs: rows });
+      printJson(io, document);
       return 0;
     }
+    const rows = document.jobs;
     if (rows.length === 0) {
       io.stdout('no jobs\n');
       return 0;
@@ -39,7 +37,7 @@ export const run: Verb = async (args, io) => {
           'job',
           'action',
           'agent',
-          `scheduled (${clock.name})`,
+          `scheduled (${document.zone})`,
           'scheduled (UTC)',
           'state',
           'attempts',

@@ -4,10 +4,10 @@ import { manualJob } from '../plan/jobs.js';
 import { addManualJob } from '../queue/admin.js';
 import { readInstant } from '../time/grammar.js';
 import { ZoneClock } from '../time/zone-clock.js';
+import { inZone, relative } from '../views/show.js';
 import { parseFlags, type Verb } from './io.js';
 import { withRuntime } from './one-shot.js';
 import { printIssues, readRosterFile } from './roster-file.js';
-import { inZone, relative } from './show.js';
 
 /** A TIME this far in the past (typed a moment ago) still counts: the action runs now. */
 const PAST_GRACE_MS = 60_000;

@@ -1,8 +1,8 @@
 import { pauseActions, rosterZone } from '../queue/admin.js';
 import { ZoneClock } from '../time/zone-clock.js';
+import { inZone } from '../views/show.js';
 import { parseFlags, type Verb } from './io.js';
 import { withRuntime } from './one-shot.js';
-import { inZone } from './show.js';
 
 /** `rota pause [--reason TEXT]`: workers stop taking jobs; due jobs wait, nothing is lost. */
 export const run: Verb = async (args, io) => {

@@ -8,9 +8,9 @@ import { quote } from '../text/printable.js';
 import { table } from '../text/table.js';
 import { formatDuration, readDate } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
+import { inUtc, inZone } from '../views/show.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
-import { inUtc, inZone } from './show.js';
 
 const DEFAULT_DAYS = 7;
 const MAX_DAYS = 366;

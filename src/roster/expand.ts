@@ -101,7 +101,14 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
     const clock = expansion.clocks.get(agent.timezone);
     const { spans, instances } = agentSpans(agent, shifts, clock, expansion);
     for (const { start, end } of spans) {
-      sessions.push({ agentId: agent.id, phone: agent.phone, zone: agent.timezone, start, end });
+      sessions.push({
+        agentId: agent.id,
+        ...(agent.team === undefined ? {} : { team: agent.team }),
+        phone: agent.phone,
+        zone: agent.timezone,
+        start,
+        end,
+      });
     }
     for (const instance of instances) {
       if (instance.startFit === 'exact' && instance.endFit === 'exact') continue;

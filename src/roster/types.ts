@@ -104,6 +104,8 @@ export interface Roster {
  */
 export interface Session {
   agentId: AgentId;
+  /** The agent's team, when it has one (for grouping in the console). */
+  team?: string;
   phone: string;
   zone: string;
   start: number;

@@ -57,7 +57,7 @@ export interface AgentLoginState {
   source: JobKind;
 }
 
-type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone'>;
+type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone' | 'team'>;
 
 const HISTORY_MAX = 200_000;
 
@@ -90,7 +90,13 @@ export class Store {
     const byAgent = new Map<string, StoredSession[]>();
     for (const s of sessions) {
       const list = byAgent.get(s.agentId) ?? [];
-      list.push({ start: s.start, end: s.end, phone: s.phone, zone: s.zone });
+      list.push({
+        start: s.start,
+        end: s.end,
+        phone: s.phone,
+        zone: s.zone,
+        ...(s.team ? { team: s.team } : {}),
+      });
       byAgent.set(s.agentId, list);
     }
     const fields: string[] = [];
@@ -124,6 +130,16 @@ export class Store {
       ...s,
       agentId: agentId as Session['agentId'],
     }));
+  }
+
+  /** Every session of the stored plan, by start. */
+  async sessions(): Promise<Session[]> {
+    const raw = await this.redis.hgetall(this.keys.plan);
+    return Object.entries(raw)
+      .flatMap(([agentId, json]) =>
+        (JSON.parse(json) as StoredSession[]).map((s) => ({ ...s, agentId: agentId as Session['agentId'] })),
+      )
+      .sort((a, b) => a.start - b.start || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
   }
 
   async agentStates(): Promise<Map<string, AgentLoginState>> {

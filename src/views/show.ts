@@ -3,8 +3,8 @@ import { formatDuration } from '../time/grammar.js';
 import type { ZoneClock } from '../time/zone-clock.js';
 
 /**
- * How the admin verbs show times, durations and jobs to a person (and the rows of their JSON): the
- * roster zone and UTC, spans, relative times.
+ * How rota shows times, durations and jobs to a person, on the command line and in the console (and the
+ * rows of their JSON): the roster zone and UTC, spans, relative times.
  */
 
 /** To the second (`09:00:00`) or, where a plan is read, to the minute (`09:00`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inUtc, inZone, relative, span } from '../../src/cli/show.js';
+import { inUtc, inZone, relative, span } from '../../src/views/show.js';
 import { ZoneClock } from '../../src/time/zone-clock.js';
 
 const M = 60_000;

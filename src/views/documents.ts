@@ -1,0 +1,115 @@
+import { planJobs } from '../plan/jobs.js';
+import { pickJobs, readJobs, readStatus, rosterZone } from '../queue/admin.js';
+import { type ActionQueue, JOB_STATES } from '../queue/queue.js';
+import type { Store } from '../store/store.js';
+import { ZoneClock, ZoneClocks } from '../time/zone-clock.js';
+import { failureRow, inZone, jobRow, nextRow } from './show.js';
+
+/**
+ * The JSON documents of the admin views — `rota status|jobs|history --json` and the console's
+ * `/api/status`, `/api/jobs`, `/api/history`, `/api/plan` — built in one place, so a script gets the same
+ * shape from either. Times are shown in the roster zone as last synced, with epoch ms beside them.
+ */
+
+export async function statusDocument(queue: ActionQueue, store: Store, now: number) {
+  const status = await readStatus(queue, store, now);
+  const clock = new ZoneClock(await rosterZone(store));
+  const at = (ms: number) => inZone(clock, ms);
+  const { paused, plan, rosterError } = status;
+  return {
+    zone: clock.name,
+    nowMs: now,
+    counts: status.counts,
+    paused: paused
+      ? { reason: paused.reason, ...(paused.at ? { since: at(paused.at), sinceMs: paused.at } : {}) }
+      : null,
+    plan: plan ? { revision: plan.revision, syncedAt: at(plan.syncedAt), syncedAtMs: plan.syncedAt } : null,
+    rosterError: rosterError
+      ? { count: rosterError.count, first: rosterError.first, at: at(rosterError.at), atMs: rosterError.at }
+      : null,
+    loggedIn: status.loggedIn,
+    next: status.next.map((job) => nextRow(job, clock, now)),
+    failures: status.failures.map((job) => failureRow(job, clock, now)),
+  };
+}
+
+export type StatusDocument = Awaited<ReturnType<typeof statusDocument>>;
+
+export interface JobsQuery {
+  /** One of `JOB_STATES`; all of them when absent. */
+  state?: (typeof JOB_STATES)[number];
+  agentId?: string;
+}
+
+export async function jobsDocument(queue: ActionQueue, store: Store, query: JobsQuery = {}) {
+  const clock = new ZoneClock(await rosterZone(store));
+  const jobs = await readJobs(queue, query.state === undefined ? JOB_STATES : [query.state]);
+  const picked = pickJobs(jobs, query.agentId === undefined ? {} : { agentId: query.agentId });
+  return { zone: clock.name, jobs: picked.map((job) => jobRow(job, clock)) };
+}
+
+export type JobsDocument = Awaited<ReturnType<typeof jobsDocument>>;
+
+export async function historyDocument(store: Store, query: { since: number; agentId?: string }) {
+  const clock = new ZoneClock(await rosterZone(store));
+  const entries = await store.history(query);
+  return {
+    zone: clock.name,
+    since: inZone(clock, query.since),
+    sinceMs: query.since,
+    attempts: entries.map((entry) => ({ ...entry, time: inZone(clock, entry.startedAt) })),
+  };
+}
+
+export type HistoryDocument = Awaited<ReturnType<typeof historyDocument>>;
+
+/**
+ * The stored plan (what the scheduler last synced) over `[from, to)`: its sessions, and the actions a
+ * sync at `now` derives from them — the same rows as `rota plan --json`.
+ */
+export async function storedPlanDocument(store: Store, query: { from: number; to: number; now: number }) {
+  const [meta, sessions] = await Promise.all([store.planMeta(), store.sessions()]);
+  const zone = meta?.zone ?? 'UTC';
+  const clocks = new ZoneClocks();
+  const iso = (where: string, ms: number) => clocks.get(where).iso(ms);
+  const inWindow = sessions.filter((s) => s.end > query.from && s.start < query.to);
+  const jobs = planJobs(inWindow, { now: query.now, from: query.from, to: query.to }, meta?.revision ?? '');
+  const zoneOf = new Map(inWindow.map((s) => [s.agentId as string, s.zone]));
+  return {
+    revision: meta?.revision ?? null,
+    window: {
+      zone,
+      from: iso(zone, query.from),
+      fromMs: query.from,
+      to: iso(zone, query.to),
+      toMs: query.to,
+    },
+    sessions: inWindow.map(({ agentId, team, phone, zone: where, start, end }) => ({
+      agentId,
+      ...(team === undefined ? {} : { team }),
+      phone,
+      zone: where,
+      start: iso(where, start),
+      startMs: start,
+      end: iso(where, end),
+      endMs: end,
+      durationMs: end - start,
+    })),
+    actions: jobs.map((job) => {
+      const where = zoneOf.get(job.data.agentId) ?? zone;
+      return {
+        id: job.id,
+        action: job.data.action,
+        agentId: job.data.agentId,
+        phone: job.data.phone,
+        zone: where,
+        at: iso(where, job.data.at),
+        atMs: job.data.at,
+        runAtMs: job.runAt,
+        ...(job.data.after ? { after: job.data.after } : {}),
+      };
+    }),
+  };
+}
+
+export type PlanDocument = Awaited<ReturnType<typeof storedPlanDocument>>;
