@@ -32,6 +32,8 @@ export interface AgentActionDeps {
   waitFor(jobId: string): Promise<void>;
   /** Called after each attempt is recorded (metrics, events). */
   onAttempt?(entry: HistoryEntry): void;
+  /** Stops every call (a pause, with its reason): the account itself was refused. */
+  pauseAll?(reason: string): Promise<void>;
   now?: () => number;
   /** Waits `ms` milliseconds (jobs are picked up a little early and wait here for their instant). */
   sleep?: (ms: number) => Promise<void>;
@@ -61,6 +63,7 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
       startedAt,
       lateMs: startedAt - data.at,
       attempt: job.attemptsMade + 1,
+      ...(data.source ? { source: data.source } : {}),
       ...entry,
     } as HistoryEntry;
     await deps.store.record(full);
@@ -115,6 +118,7 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
       attemptsMade: job.attemptsMade + 1,
       ...(conflictSince !== undefined ? { conflictSince } : {}),
       ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+      ...(result.scope ? { scope: result.scope } : {}),
       random,
     });
     switch (step.kind) {
@@ -133,6 +137,10 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
         throw new RetryLater(`${result.outcome}: ${result.message}`, step.delayMs);
       case 'fail':
         throw new UnrecoverableError(step.reason);
+      case 'pause':
+        // Not this agent's fault: no job fails for it. Every call stops; this one waits for rota resume.
+        await deps.pauseAll?.(step.reason);
+        throw new RetryLater(`paused: ${step.reason}`, step.delayMs);
     }
   }
 

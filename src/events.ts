@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { ActionResult } from '../jobs/agent-action.js';
+import type { ActionJobData } from './plan/jobs.js';
 import type { SyncResult } from './queue/sync.js';
 import type { HistoryEntry } from './store/store.js';
 
@@ -17,6 +19,15 @@ export interface RotaEventMap {
   'sync:failed': [Error];
   /** A worker recorded one attempt at a login or logout (the history entry). */
   'attempt:recorded': [HistoryEntry];
+  /** CloudAgent refused the account itself (a wrong API key): rota paused every call, for this reason. */
+  'account:refused': [string];
+  /**
+   * A job failed for good (rejected, deadline passed, phone held past the conflict window): its ID, data
+   * and the reason (secrets already redacted). It waits for a person (`rota requeue`).
+   */
+  'action:failed': [string, ActionJobData, string];
+  /** A job completed (done, already, skipped): its ID, data and result. */
+  'action:completed': [string, ActionJobData, ActionResult];
 }
 
 export class RotaEvents extends EventEmitter<RotaEventMap> {}

@@ -3,7 +3,8 @@ import type { HistoryEntry } from './store/store.js';
 
 /**
  * Prometheus metrics of one rota process (`GET /metrics`): actions by outcome, lateness and API latency
- * histograms, syncs by result, and the queue depth read from Redis at each scrape.
+ * histograms, syncs by result, jobs failed for good, alerts, and the queue depth read from Redis at each
+ * scrape. `config/alerts.rules.yml` alerts on them through Prometheus.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -38,6 +39,48 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly lastGoodSync = new Gauge({
+    name: 'rota_sync_last_success_timestamp_seconds',
+    help: 'When the last sync succeeded (Unix seconds); the scheduler start until the first',
+    registers: [this.registry],
+  });
+
+  private readonly syncInterval = new Gauge({
+    name: 'rota_sync_interval_seconds',
+    help: 'The scheduler sync interval (ROTA_SYNC_INTERVAL), on processes that run a scheduler',
+    registers: [this.registry],
+  });
+
+  private readonly failures = new Counter({
+    name: 'rota_jobs_failed_total',
+    help: 'Logins and logouts that failed for good (the job waits for rota requeue), by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly alerts = new Counter({
+    name: 'rota_alerts_total',
+    help: 'Alerts this process sent to ROTA_ALERT_WEBHOOK, by kind and state (firing, resolved)',
+    labelNames: ['kind', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly alertDeliveries = new Counter({
+    name: 'rota_alert_deliveries_total',
+    help: 'Alert POSTs by result: delivered, retry (a try failed), gave_up (after 10 minutes), dropped',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  private workerRunning: (() => boolean) | undefined;
+
+  private readonly worker: Gauge = new Gauge({
+    name: 'rota_worker_running',
+    help: 'Whether this process runs a worker that takes jobs (1) or not (0)',
+    registers: [this.registry],
+    collect: () => this.worker.set(this.workerRunning?.() ? 1 : 0),
+  });
+
   /** `depth` is read at each scrape: job counts by state. */
   constructor(depth?: () => Promise<Record<string, number>>) {
     if (depth) {
@@ -62,7 +105,32 @@ export class Metrics {
       this.apiLatency.observe({ action: entry.action }, entry.latencyMs / 1000);
   }
 
-  recordSync(result: 'ok' | 'invalid' | 'failed'): void {
+  /** `at`: when it finished (epoch ms); an `ok` sync sets the time of the last success. */
+  recordSync(result: 'ok' | 'invalid' | 'failed', at?: number): void {
     this.syncs.inc({ result });
+    if (result === 'ok' && at !== undefined) this.lastGoodSync.set(at / 1000);
+  }
+
+  /** A scheduler started at `at` (epoch ms), syncing every `intervalMs`. */
+  recordSchedulerStart(intervalMs: number, at: number): void {
+    this.syncInterval.set(intervalMs / 1000);
+    this.lastGoodSync.set(at / 1000);
+  }
+
+  /** Reads at each scrape whether the worker runs. */
+  watchWorker(running: () => boolean): void {
+    this.workerRunning = running;
+  }
+
+  recordJobFailed(action: string): void {
+    this.failures.inc({ action });
+  }
+
+  recordAlert(kind: string, state: string): void {
+    this.alerts.inc({ kind, state });
+  }
+
+  recordAlertDelivery(result: string): void {
+    this.alertDeliveries.inc({ result });
   }
 }

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
+import { type AlertsOptions, type RunningAlerts, startAlerts } from './alerts/alerts.js';
 import { createCloudAgentClient } from './cloudagent/client.js';
 import { createCredentialStore, credentialsModeWarning } from './config/credentials.js';
 import { type Config, loadConfig, requireApiAccount } from './config/env.js';
 import { ShutdownError } from './errors/index.js';
 import { RotaEvents } from './events.js';
-import { type OpsServer, startOpsServer } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { pauseActions } from './queue/admin.js';
 import { type ActionQueue, JOB_STATES, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
 import { syncOnce } from './queue/sync.js';
@@ -19,6 +20,7 @@ import {
   type RedisClient,
 } from './redis/connection.js';
 import { Store } from './store/store.js';
+import { startWebServer, type WebServer } from './web/server.js';
 
 /**
  * Wiring: the adapters a verb needs, built from the validated environment, and the parts of a
@@ -112,7 +114,8 @@ export async function openRuntime(
   const metrics = new Metrics(() => queue.getJobCounts(...JOB_STATES));
   const events = new RotaEvents();
   events.on('attempt:recorded', (entry) => metrics.recordAttempt(entry));
-  events.on('sync:finished', (result) => metrics.recordSync(result.ok ? 'ok' : 'invalid'));
+  events.on('sync:finished', (result) => metrics.recordSync(result.ok ? 'ok' : 'invalid', Date.now()));
+  events.on('action:failed', (_id, data) => metrics.recordJobFailed(data.action));
   events.on('sync:failed', () => metrics.recordSync('failed'));
   return {
     config,
@@ -120,7 +123,7 @@ export async function openRuntime(
     redis,
     prefix,
     queue,
-    store: new Store(redis, prefix),
+    store: new Store(redis, prefix, { historyDays: config.ROTA_HISTORY_DAYS }),
     metrics,
     events,
     rosterFile: resolve(cwd, config.ROTA_ROSTER),
@@ -129,6 +132,24 @@ export async function openRuntime(
       await queue.close();
       await redis.quit().catch(() => redis.disconnect());
     },
+  };
+}
+
+/**
+ * The account itself was refused (every call would be): pause once, saying why, and tell the alerts.
+ * The calls already in flight meet the same answer; they find the pause made and add nothing.
+ */
+function pauseForAccount(runtime: Runtime): (reason: string) => Promise<void> {
+  let paused: Promise<void> | undefined;
+  return (reason) => {
+    paused ??= (async () => {
+      const already = await pauseActions(runtime.queue, runtime.store, reason, Date.now(), 'rota');
+      runtime.log.error({ reason }, 'CloudAgent refused the account: rota paused every call');
+      if (!already) runtime.events.emit('account:refused', reason);
+    })().finally(() => {
+      paused = undefined;
+    });
+    return paused;
   };
 }
 
@@ -155,7 +176,10 @@ export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
       store: runtime.store,
       log,
       onAttempt: (entry) => events.emit('attempt:recorded', entry),
+      pauseAll: pauseForAccount(runtime),
     },
+    onFailed: (id, data, reason) => events.emit('action:failed', id, data, reason),
+    onCompleted: (id, data, result) => events.emit('action:completed', id, data, result),
   }).catch(async (error: unknown) => {
     await client.close();
     throw error;
@@ -171,6 +195,7 @@ export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
 
 export function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningScheduler {
   const { config, log } = runtime;
+  runtime.metrics.recordSchedulerStart(config.ROTA_SYNC_INTERVAL, Date.now());
   return startScheduler({
     file,
     intervalMs: config.ROTA_SYNC_INTERVAL,
@@ -195,20 +220,52 @@ export interface ServiceParts {
   scheduler: boolean;
 }
 
+/** Settings of a service that the environment does not give (tests shorten the alerts' periods). */
+export interface ServiceOptions {
+  alerts?: Pick<AlertsOptions, 'lateAfterMs' | 'checkEveryMs'>;
+}
+
 export interface Service {
   worker?: RunningWorker;
   scheduler?: RunningScheduler;
-  http?: OpsServer;
+  http?: WebServer;
+  /** Set when ROTA_ALERT_WEBHOOK names at least one URL. */
+  alerts?: RunningAlerts;
   /** Stops every part in the reverse order of starting: calls in flight finish first. */
   stop(): Promise<void>;
 }
 
+/** The alerts of this process, when ROTA_ALERT_WEBHOOK is set; they never carry the API key or token. */
+function runAlerts(runtime: Runtime, options: ServiceOptions): RunningAlerts | undefined {
+  const { config } = runtime;
+  if (config.ROTA_ALERT_WEBHOOK.length === 0) return undefined;
+  return startAlerts({
+    urls: config.ROTA_ALERT_WEBHOOK,
+    repeatMs: config.ROTA_ALERT_REPEAT,
+    pausedAfterMs: config.ROTA_ALERT_PAUSED_AFTER,
+    redis: runtime.redis,
+    prefix: runtime.prefix,
+    queue: runtime.queue,
+    store: runtime.store,
+    events: runtime.events,
+    log: runtime.log,
+    metrics: runtime.metrics,
+    secrets: [config.CLOUDAGENT_API_KEY, config.ROTA_ADMIN_TOKEN].filter((s): s is string => !!s),
+    ...options.alerts,
+  });
+}
+
 /**
- * Starts the parts of a long-running verb, then the health and metrics endpoint. When one part cannot
+ * Starts the alerts (first, so they stop last and see the calls in flight end), the parts of a
+ * long-running verb, then the health and metrics endpoint. When one part cannot
  * start (the port is taken, Redis went away), the ones already started are stopped again before the
  * error is thrown: nothing is left running.
  */
-export async function startService(runtime: Runtime, parts: ServiceParts): Promise<Service> {
+export async function startService(
+  runtime: Runtime,
+  parts: ServiceParts,
+  options: ServiceOptions = {},
+): Promise<Service> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop();
@@ -216,9 +273,15 @@ export async function startService(runtime: Runtime, parts: ServiceParts): Promi
   };
   const service: Service = { stop: stopAll };
   try {
+    const alerts = runAlerts(runtime, options);
+    if (alerts) {
+      service.alerts = alerts;
+      stops.push(() => alerts.stop());
+    }
     if (parts.worker) {
       const worker = await runWorker(runtime);
       service.worker = worker;
+      runtime.metrics.watchWorker(() => worker.worker.isRunning());
       stops.push(() => worker.close());
     }
     if (parts.scheduler) {
@@ -229,9 +292,21 @@ export async function startService(runtime: Runtime, parts: ServiceParts): Promi
     const { ROTA_HTTP_PORT: port, ROTA_HTTP_HOST: host } = runtime.config;
     if (port > 0) {
       const worker = service.worker;
-      const http = await startOpsServer({ port, host }, runtime.metrics, {
-        redis: async () => (await runtime.redis.ping()) === 'PONG',
-        ...(worker ? { worker: async () => worker.worker.isRunning() } : {}),
+      const http = await startWebServer({
+        port,
+        host,
+        metrics: runtime.metrics,
+        checks: {
+          redis: async () => (await runtime.redis.ping()) === 'PONG',
+          ...(worker ? { worker: async () => worker.worker.isRunning() } : {}),
+        },
+        console: {
+          queue: runtime.queue,
+          store: runtime.store,
+          horizonMs: runtime.config.ROTA_HORIZON,
+          log: runtime.log,
+          ...(runtime.config.ROTA_ADMIN_TOKEN ? { adminToken: runtime.config.ROTA_ADMIN_TOKEN } : {}),
+        },
       });
       service.http = http;
       stops.push(() => http.close());

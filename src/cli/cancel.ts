@@ -34,7 +34,8 @@ export const run: Verb = async (args, io) => {
       }
     }
     const attempts: Attempt[] = [];
-    for (const id of ids) attempts.push(await cancelJob(runtime.queue, runtime.store, id));
+    for (const id of ids)
+      attempts.push(await cancelJob(runtime.queue, runtime.store, id, { source: 'cli', at: io.now() }));
     for (const attempt of attempts) {
       if (!attempt.ok) io.stderr(`${attempt.reason}\n`);
       else {

@@ -1,4 +1,4 @@
 import { manualAction } from './login.js';
 
-/** `rota logout ID [--at TIME]`: see `login.ts`. */
+/** `rota logout ID [--phone NUMBER] [--at TIME]`: see `login.ts`. */
 export const run = manualAction('logout');

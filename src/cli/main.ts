@@ -14,6 +14,7 @@ export const verbs: Record<string, () => Promise<{ run: Verb }>> = {
   logout: () => import('./logout.js'),
   pause: () => import('./pause.js'),
   plan: () => import('./plan.js'),
+  report: () => import('./report.js'),
   requeue: () => import('./requeue.js'),
   resume: () => import('./resume.js'),
   run: () => import('./run.js'),
@@ -28,7 +29,7 @@ export const verbs: Record<string, () => Promise<{ run: Verb }>> = {
 const USAGE: Record<string, [synopsis: string, does: string]> = {
   check: ['check [FILE] [--json]', 'validate a roster; print errors and DST warnings'],
   plan: [
-    'plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]',
+    'plan [FILE] [--from DATE] [--days N] [--agent ID] [--json | --format table|json|ics]',
     'the sessions and the actions a sync would schedule now (or in the given days)',
   ],
   sync: ['sync [FILE] [--dry-run] [--json]', 'reconcile the queue with the roster once'],
@@ -44,9 +45,16 @@ const USAGE: Record<string, [synopsis: string, does: string]> = {
     'history [--agent ID] [--since DUR] [--json]',
     'what was called, when, with which outcome (default since 24h)',
   ],
+  report: [
+    'report [--from DATE] [--to DATE] [--agent ID] [--team NAME] [--format table|csv|json]',
+    'adherence: scheduled vs accepted login/logout, lateness, verdict (default yesterday)',
+  ],
   requeue: ['requeue JOB_ID... | --failed [--agent ID]', 'run failed (or finished) jobs again now'],
-  login: ['login ID [--at TIME]', 'log an agent in by hand, now or at TIME'],
-  logout: ['logout ID [--at TIME]', 'log an agent out by hand, now or at TIME'],
+  login: [
+    'login ID [--phone NUMBER] [--at TIME]',
+    'log an agent in by hand, now or at TIME (--phone: one not on the roster, or on another phone)',
+  ],
+  logout: ['logout ID [--phone NUMBER] [--at TIME]', 'log an agent out by hand, now or at TIME'],
   cancel: [
     'cancel JOB_ID... | --agent ID [--date DATE]',
     'remove pending jobs; roster ones stay out until their session changes',

@@ -8,7 +8,7 @@ import { withRuntime } from './one-shot.js';
 export const run: Verb = async (args, io) => {
   const { values } = parseFlags(args, { reason: { type: 'string', default: '' } }, false);
   return withRuntime(io, async (runtime) => {
-    const already = await pauseActions(runtime.queue, runtime.store, values.reason, io.now());
+    const already = await pauseActions(runtime.queue, runtime.store, values.reason, io.now(), 'cli');
     if (already) {
       const since = inZone(new ZoneClock(await rosterZone(runtime.store)), already.at);
       io.stdout(`already paused since ${since}${already.reason ? `: ${already.reason}` : ''}\n`);

@@ -3,11 +3,13 @@ import { UsageError } from '../errors/index.js';
 import { byRunOrder, type DesiredJob, parseJobId, planJobs, syncWindow } from '../plan/jobs.js';
 import { expandRoster } from '../roster/expand.js';
 import { rosterRevision } from '../roster/revision.js';
+import { sessionWeeks } from '../roster/rotation.js';
 import type { RosterIssue, Session } from '../roster/types.js';
 import { quote } from '../text/printable.js';
 import { table } from '../text/table.js';
 import { formatDuration, readDate } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
+import { sessionsCalendar } from '../views/calendar.js';
 import { inUtc, inZone } from '../views/show.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
@@ -33,11 +35,29 @@ function readDays(text: string | undefined): number {
   return days;
 }
 
+const FORMATS = ['table', 'json', 'ics'] as const;
+type Format = (typeof FORMATS)[number];
+
+function readFormat(text: string | undefined, json: boolean | undefined, agent: string | undefined): Format {
+  if (json && text !== undefined && text !== 'json') {
+    throw new UsageError(`--json and --format ${quote(text)} ask for two things; give one of them`);
+  }
+  const format = json ? 'json' : (text ?? 'table');
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format ${quote(format)} is not one of ${FORMATS.join(', ')}`);
+  }
+  if (format === 'ics' && agent === undefined) {
+    throw new UsageError("--format ics is one agent's calendar; give the agent with --agent ID");
+  }
+  return format as Format;
+}
+
 /**
- * `rota plan [FILE] [--from DATE] [--days N] [--agent ID] [--json]`: the sessions a roster yields and the
- * actions a sync would schedule for them — by default exactly what `rota sync` would add to an empty
- * queue now (catch-up, handover order, horizon); with --from/--days, the actions that would run on those
- * days of the roster zone.
+ * `rota plan [FILE] [--from DATE] [--days N] [--agent ID] [--json | --format table|json|ics]`: the
+ * sessions a roster yields and the actions a sync would schedule for them — by default exactly what
+ * `rota sync` would add to an empty queue now (catch-up, handover order, horizon); with --from/--days,
+ * the actions that would run on those days of the roster zone. Sessions of agents on a rotation show
+ * their cycle week. `--format ics` writes one agent's sessions as an iCalendar file on stdout.
  */
 export const run: Verb = async (args, io) => {
   const { values, positionals } = parseFlags(args, {
@@ -45,10 +65,12 @@ export const run: Verb = async (args, io) => {
     days: { type: 'string' },
     agent: { type: 'string' },
     json: { type: 'boolean' },
+    format: { type: 'string' },
   });
   const file = rosterArgument(positionals);
   const from = readFrom(values.from);
   const days = readDays(values.days);
+  const format = readFormat(values.format, values.json, values.agent);
   const config = loadConfig(io.env);
   const { shown, roster, issues: parsed } = await readRosterFile(file, io);
   if (!roster) {
@@ -71,13 +93,23 @@ export const run: Verb = async (args, io) => {
   }
   const picked = (session: Session) => values.agent === undefined || session.agentId === values.agent;
   const sessions = expanded.sessions.filter(picked);
+  if (format === 'ics') {
+    printIssues(io, issues);
+    io.stdout(sessionsCalendar(values.agent as string, sessions, now));
+    return 0;
+  }
+  const weekOf = sessionWeeks(roster);
+  const week = (session: Session) => {
+    const number = weekOf(session);
+    return number === undefined ? {} : { week: number };
+  };
   const jobs = planJobs(sessions, window, rosterRevision(roster)).sort(byRunOrder);
   const zoneOf = new Map(sessions.map((session) => [session.agentId as string, session.zone]));
   const clocks = new ZoneClocks();
   const iso = (zone: string, ms: number) => clocks.get(zone).iso(ms);
   const zone = (job: DesiredJob) => zoneOf.get(job.data.agentId) ?? roster.timezone;
 
-  if (values.json) {
+  if (format === 'json') {
     printJson(io, {
       file: shown,
       revision: rosterRevision(roster),
@@ -88,16 +120,20 @@ export const run: Verb = async (args, io) => {
         to: iso(roster.timezone, window.to),
         toMs: window.to,
       },
-      sessions: sessions.map(({ agentId, phone, zone, start, end }) => ({
-        agentId,
-        phone,
-        zone,
-        start: iso(zone, start),
-        startMs: start,
-        end: iso(zone, end),
-        endMs: end,
-        durationMs: end - start,
-      })),
+      sessions: sessions.map((session) => {
+        const { agentId, phone, zone, start, end } = session;
+        return {
+          agentId,
+          phone,
+          zone,
+          start: iso(zone, start),
+          startMs: start,
+          end: iso(zone, end),
+          endMs: end,
+          durationMs: end - start,
+          ...week(session),
+        };
+      }),
       actions: jobs.map((job) => ({
         id: job.id,
         action: job.data.action,
@@ -123,19 +159,35 @@ export const run: Verb = async (args, io) => {
   io.stdout(`${shown}: ${span}${values.agent === undefined ? '' : `, agent ${values.agent}`}\n\n`);
   io.stdout(`${sessions.length} session${sessions.length === 1 ? '' : 's'}\n`);
   if (sessions.length > 0) {
+    // The cycle week, only when some agent shown is on a rotation.
+    const weeks = sessions.some((session) => weekOf(session) !== undefined);
     io.stdout(
       table(
-        ['agent', 'phone', 'zone', 'start', 'end', 'start (UTC)', 'end (UTC)', 'duration'],
-        sessions.map(({ agentId, phone, zone, start, end }) => [
-          agentId,
-          phone,
-          zone,
-          inZone(clocks.get(zone), start, 'minutes'),
-          inZone(clocks.get(zone), end, 'minutes'),
-          inUtc(start, 'minutes'),
-          inUtc(end, 'minutes'),
-          formatDuration(end - start),
-        ]),
+        [
+          'agent',
+          'phone',
+          'zone',
+          'start',
+          'end',
+          'start (UTC)',
+          'end (UTC)',
+          'duration',
+          ...(weeks ? ['week'] : []),
+        ],
+        sessions.map((session) => {
+          const { agentId, phone, zone, start, end } = session;
+          return [
+            agentId,
+            phone,
+            zone,
+            inZone(clocks.get(zone), start, 'minutes'),
+            inZone(clocks.get(zone), end, 'minutes'),
+            inUtc(start, 'minutes'),
+            inUtc(end, 'minutes'),
+            formatDuration(end - start),
+            ...(weeks ? [String(weekOf(session) ?? '')] : []),
+          ];
+        }),
       ),
     );
   }

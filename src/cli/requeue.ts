@@ -25,7 +25,7 @@ export const run: Verb = async (args, io) => {
       return 0;
     }
     const attempts: Attempt[] = [];
-    for (const id of ids) attempts.push(await requeueJob(runtime.queue, runtime.store, id, io.now()));
+    for (const id of ids) attempts.push(await requeueJob(runtime.queue, runtime.store, id, io.now(), 'cli'));
     for (const attempt of attempts) {
       if (!attempt.ok) io.stderr(`${attempt.reason}\n`);
       else {

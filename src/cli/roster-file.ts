@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_ROSTER_FILE } from '../config/env.js';
 import { UsageError } from '../errors/index.js';
 import { formatIssue } from '../roster/format.js';
@@ -27,9 +27,17 @@ export async function readRosterFile(
   return { shown, ...(roster ? { roster } : {}), issues: nameFile(issues, path, shown) };
 }
 
-/** Issues with the file's full path replaced by the name the user gave it. */
+/**
+ * Issues with the file's full path replaced by the name the user gave it, and those of files it
+ * includes named from there (`config/exports/week-49.csv` for an include `exports/week-49.csv`).
+ */
 export function nameFile(issues: readonly RosterIssue[], path: string, shown: string): RosterIssue[] {
-  return issues.map((issue) => (issue.file === path ? { ...issue, file: shown } : issue));
+  return issues.map((issue) => {
+    if (issue.file === path) return { ...issue, file: shown };
+    const inside = relative(dirname(path), issue.file);
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return issue;
+    return { ...issue, file: join(dirname(shown), inside) };
+  });
 }
 
 /** Errors first, then warnings, one per line on stderr; returns how many of each. */

@@ -29,7 +29,7 @@ export const run: Verb = async (args, io) => {
       }
       return 1;
     }
-    const { ok: _ok, warnings, additions, ...counts } = result;
+    const { ok: _ok, warnings, additions, files: _files, ...counts } = result;
     if (values.json) {
       printJson(io, {
         ok: true,

@@ -140,6 +140,7 @@ export function createCloudAgentClient(options: CloudAgentClientOptions): CloudA
       };
       if (answer.kind === 'http') result.httpStatus = answer.httpStatus;
       if (decision.retryAfterMs !== undefined) result.retryAfterMs = decision.retryAfterMs;
+      if (decision.scope) result.scope = decision.scope;
       return result;
     },
     async close() {

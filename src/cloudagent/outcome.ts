@@ -35,6 +35,8 @@ export interface Decision {
   /** The API's message verbatim, or what went wrong in words an operator understands. */
   message: string;
   retryAfterMs?: number;
+  /** `account`: the answer is about the whole account (every call will get it), not this agent. */
+  scope?: 'account';
 }
 
 interface MessageRule {
@@ -45,6 +47,8 @@ interface MessageRule {
   /** Tested against the message lower-cased, whitespace collapsed and trimmed. */
   pattern: RegExp;
   outcome: CallOutcome;
+  /** `account`: every call of the account meets this until its configuration is fixed. */
+  scope?: 'account';
 }
 
 /** Every error text known (documented, or seen in the vendor's server code). Anything else is unknown. */
@@ -72,6 +76,7 @@ export const MESSAGE_RULES: readonly MessageRule[] = [
     actions: ['login', 'logout'],
     pattern: /\binvalid username or apikey\b/,
     outcome: 'rejected',
+    scope: 'account',
   },
   {
     meaning: "wrong agent ID or this agent's password",
@@ -133,7 +138,8 @@ function decideHttp(answer: Extract<Answer, { kind: 'http' }>, now: number): Dec
   if (json) {
     if (json.status === 'success') return { outcome: 'done', message: json.message };
     const rule = findRule(answer.action, json.message);
-    if (rule) return { outcome: rule.outcome, message: json.message };
+    if (rule)
+      return { outcome: rule.outcome, message: json.message, ...(rule.scope ? { scope: rule.scope } : {}) };
     if (temporary) return transient(`HTTP ${httpStatus}: ${json.message}`);
     return { outcome: 'rejected', message: json.message || 'CloudAgent answered "error" with no message' };
   }

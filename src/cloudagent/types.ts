@@ -27,6 +27,8 @@ export interface CallResult {
   retryAfterMs?: number;
   /** Time from sending the request to the end of the answer (or the failure), ms. */
   latencyMs: number;
+  /** `account`: the answer concerns the whole account (a wrong API key), not this agent. */
+  scope?: 'account';
 }
 
 export interface CloudAgentClient {

@@ -118,12 +118,47 @@ const envVariables = z.object({
       }
       return port;
     }),
+  ROTA_ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .refine((token) => token === undefined || (token.length >= 16 && !/\s/.test(token)), {
+      message:
+        'ROTA_ADMIN_TOKEN: use at least 16 characters and no spaces, e.g. the output of openssl rand -hex 24',
+    }),
   ROTA_HTTP_HOST: z
     .string()
     .default('127.0.0.1')
     .refine((host) => /^[A-Za-z0-9.:_-]+$/.test(host), {
       message: 'ROTA_HTTP_HOST: give an address of this machine, like 127.0.0.1 or 0.0.0.0',
     }),
+  ROTA_ALERT_WEBHOOK: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const urls = text
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== '');
+      for (const url of urls) {
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(url);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `ROTA_ALERT_WEBHOOK: "${url.slice(0, 80)}" is not an http(s) URL; give comma-separated URLs`,
+          });
+          return z.NEVER;
+        }
+      }
+      return urls;
+    }),
+  ROTA_ALERT_REPEAT: duration('ROTA_ALERT_REPEAT', '1h'),
+  ROTA_ALERT_PAUSED_AFTER: duration('ROTA_ALERT_PAUSED_AFTER', '30m'),
+  ROTA_HISTORY_DAYS: positiveInt('ROTA_HISTORY_DAYS', 35),
   LOG_LEVEL: z.enum(logLevels, { message: `LOG_LEVEL: use one of ${logLevels.join(', ')}` }).default('info'),
 });
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { startSimulator } from '../cloudagent/simulator.js';
 import { createLogger } from '../log.js';
 import { PENDING_STATES } from '../queue/queue.js';
-import { startPrivateRedis } from '../redis/server.js';
-import { openRuntime, runScheduler, runWorker } from '../runtime.js';
+import { freePort, startPrivateRedis } from '../redis/server.js';
+import { openRuntime, startService } from '../runtime.js';
 import { table } from '../text/table.js';
 import { formatDuration } from '../time/grammar.js';
 import { formatAttempt, summarize } from './report.js';
@@ -43,13 +43,27 @@ export async function runDemo(io: DemoIo): Promise<number> {
   try {
     await writeFile(join(dir, 'roster.yaml'), demo.rosterYaml);
     await writeFile(join(dir, 'credentials.yaml'), demo.credentialsYaml);
+    const env: NodeJS.ProcessEnv = {
+      REDIS_URL: redis.url,
+      ROTA_PREFIX: 'rota-demo',
+      ROTA_ROSTER: 'roster.yaml',
+      ROTA_CREDENTIALS: 'credentials.yaml',
+      CLOUDAGENT_BASE_URL: sim.url,
+      CLOUDAGENT_USERNAME: DEMO_ACCOUNT.userName,
+      CLOUDAGENT_API_KEY: DEMO_ACCOUNT.apiKey,
+      ROTA_API_TIMEOUT: '3s',
+      ROTA_HTTP_PORT: String(await freePort()),
+    };
+    const runtime = await openRuntime(env, dir, { log: createLogger('info', logStream) });
+    const service = await startService(runtime, { worker: true, scheduler: true });
     const seconds = (ms: number) => `${Math.round((ms - Date.now()) / 1000)} s`;
     io.stdout(
       'rota demo: the whole system on this machine, nothing to configure\n' +
         `  Redis                 ${redis.url} (a private redis-server, stopped at the end)\n` +
         `  CloudAgent simulator  ${sim.url}\n` +
         `  roster                ${join(dir, 'roster.yaml')}\n` +
-        `  log (JSON lines)      ${logFile}\n\n` +
+        `  log (JSON lines)      ${logFile}\n` +
+        `  console               ${service.http?.url ?? ''}/ (open it while the demo runs)\n\n` +
         `The demo shifts start in ${seconds(demo.base + 15_000)} and are over in ${seconds(demo.lastEnd)}:\n` +
         table(
           ['agent', 'shifts (from now)', 'what to watch'],
@@ -63,21 +77,6 @@ export async function runDemo(io: DemoIo): Promise<number> {
         ) +
         `\nWhat happens (times in ${DEMO_ZONE}; late = after the scheduled instant):\n`,
     );
-
-    const env: NodeJS.ProcessEnv = {
-      REDIS_URL: redis.url,
-      ROTA_PREFIX: 'rota-demo',
-      ROTA_ROSTER: 'roster.yaml',
-      ROTA_CREDENTIALS: 'credentials.yaml',
-      CLOUDAGENT_BASE_URL: sim.url,
-      CLOUDAGENT_USERNAME: DEMO_ACCOUNT.userName,
-      CLOUDAGENT_API_KEY: DEMO_ACCOUNT.apiKey,
-      ROTA_API_TIMEOUT: '3s',
-      ROTA_HTTP_PORT: '0',
-    };
-    const runtime = await openRuntime(env, dir, { log: createLogger('info', logStream) });
-    const worker = await runWorker(runtime);
-    const scheduler = runScheduler(runtime);
 
     let printed = 0;
     const printNew = async () => {
@@ -97,8 +96,7 @@ export async function runDemo(io: DemoIo): Promise<number> {
       if (Date.now() > demo.lastEnd + 1000 && (await pending()) === 0) break;
     }
     if (io.shutdown.aborted) io.stdout('\nrota demo: stopped early (signal)\n');
-    await scheduler.stop();
-    await worker.close();
+    await service.stop();
     entries = await printNew();
     await runtime.close();
     io.stdout(summarize(entries, DEMO_AGENTS, Object.keys(sim.state()).sort()));

@@ -9,6 +9,9 @@ import type { Session } from '../roster/types.js';
 /** Where a job came from. Manual jobs are never touched by a sync. */
 export type JobKind = 'roster' | 'release' | 'manual';
 
+/** Where an admin action came from: a person on the command line or the web console, or rota itself. */
+export type ActionSource = 'cli' | 'web' | 'rota';
+
 /** BullMQ job data. Never a password or API key. */
 export interface ActionJobData {
   action: Action;
@@ -28,6 +31,8 @@ export interface ActionJobData {
   after?: string;
   /** Set by the worker at the first phone conflict: conflicts are retried for 2 minutes from here. */
   conflictSince?: number;
+  /** A manual action, or a job a person requeued: where they asked for it. */
+  source?: ActionSource;
 }
 
 export interface DesiredJob {
@@ -182,7 +187,13 @@ export function actionDeadline(data: ActionJobData): number {
 }
 
 /** A manual action as a job: never touched by a sync, retried for 30 minutes from its instant. */
-export function manualJob(action: Action, agentId: string, phone: string, at: number): DesiredJob {
+export function manualJob(
+  action: Action,
+  agentId: string,
+  phone: string,
+  at: number,
+  source: ActionSource = 'cli',
+): DesiredJob {
   return {
     id: jobId('manual', action, agentId, at),
     runAt: at,
@@ -194,6 +205,7 @@ export function manualJob(action: Action, agentId: string, phone: string, at: nu
       kind: 'manual',
       revision: 'manual',
       deadline: at + LOGOUT_DEADLINE_MS,
+      source,
     },
   };
 }

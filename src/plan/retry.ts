@@ -20,7 +20,12 @@ export function retryDelay(attemptsMade: number, random: () => number, retryAfte
 export type NextStep =
   | { kind: 'complete' }
   | { kind: 'retry'; delayMs: number }
-  | { kind: 'fail'; reason: string };
+  | { kind: 'fail'; reason: string }
+  /** The account itself is refused: stop every call (pause), and let this job wait rather than fail. */
+  | { kind: 'pause'; reason: string; delayMs: number };
+
+/** After pausing for the account, a job tries again this soon once rota is resumed. */
+export const AFTER_PAUSE_MS = 1000;
 
 export interface RetryContext {
   now: number;
@@ -31,6 +36,8 @@ export interface RetryContext {
   /** When this job first met a phone conflict, if it has. */
   conflictSince?: number;
   retryAfterMs?: number;
+  /** `account`: the answer concerns the whole account, not this agent. */
+  scope?: 'account';
   random: () => number;
 }
 
@@ -40,6 +47,15 @@ export function nextStep(outcome: CallOutcome, message: string, ctx: RetryContex
     case 'already':
       return { kind: 'complete' };
     case 'rejected':
+      if (ctx.scope === 'account') {
+        return {
+          kind: 'pause',
+          reason:
+            `CloudAgent refused the account (${message}): fix CLOUDAGENT_USERNAME / CLOUDAGENT_API_KEY, ` +
+            'restart the workers, then rota resume',
+          delayMs: AFTER_PAUSE_MS,
+        };
+      }
       return { kind: 'fail', reason: message };
     case 'conflict':
     case 'transient': {

@@ -1,7 +1,7 @@
 import type { Job, JobState } from 'bullmq';
 import { decide } from '../plan/decide.js';
-import { type ActionJobData, type DesiredJob, LOGOUT_DEADLINE_MS } from '../plan/jobs.js';
-import type { PlanMeta, RosterError, Store } from '../store/store.js';
+import { type ActionJobData, type ActionSource, type DesiredJob, LOGOUT_DEADLINE_MS } from '../plan/jobs.js';
+import type { AdminEntry, PlanMeta, RosterError, Store } from '../store/store.js';
 import type { Window } from '../time/zone-clock.js';
 import { type ActionQueue, isListedState, jobOptions, PENDING_STATES } from './queue.js';
 import { cancelMark } from './reconcile.js';
@@ -53,11 +53,12 @@ export function nextActions(pending: readonly JobView[], count: number): JobView
  * The data of a job run again by a person: a fresh conflict window, and a deadline at least 30 minutes
  * from now (a roster login keeps its session's end as its deadline).
  */
-export function requeuedData(data: ActionJobData, now: number): ActionJobData {
+export function requeuedData(data: ActionJobData, now: number, source?: ActionSource): ActionJobData {
   const { conflictSince: _dropped, ...rest } = data;
-  return rest.deadline === undefined
-    ? rest
-    : { ...rest, deadline: Math.max(rest.deadline, now + LOGOUT_DEADLINE_MS) };
+  const marked = source === undefined ? rest : { ...rest, source };
+  return marked.deadline === undefined
+    ? marked
+    : { ...marked, deadline: Math.max(marked.deadline, now + LOGOUT_DEADLINE_MS) };
 }
 
 function jobView(job: Job<ActionJobData>, state: JobState, runAt?: number): JobView {
@@ -148,6 +149,16 @@ export type Attempt =
   | { id: string; ok: true; job: JobView; note?: string }
   | { id: string; ok: false; reason: string };
 
+/** Who asked for an admin action, and when: it is recorded in the admin history. */
+export interface Actor {
+  source: ActionSource;
+  at: number;
+}
+
+async function note(store: Store, by: Actor | undefined, entry: Omit<AdminEntry, 'at' | 'source'>) {
+  if (by) await store.recordAdmin({ at: by.at, source: by.source, ...entry });
+}
+
 /**
  * Runs a failed or completed job again now, with a fresh attempt count. `note` says why the worker will
  * skip it anyway, when the current plan says so.
@@ -157,6 +168,7 @@ export async function requeueJob(
   store: Store,
   id: string,
   now: number,
+  source?: ActionSource,
 ): Promise<Attempt> {
   const found = await readJob(queue, id);
   if (!found) return { id, ok: false, reason: `no job ${id}` };
@@ -166,13 +178,14 @@ export async function requeueJob(
     return { id, ok: false, reason: `${id} ${doing}; only a failed or finished job can be requeued` };
   }
   try {
-    await job.updateData(requeuedData(job.data, now));
+    await job.updateData(requeuedData(job.data, now, source));
     await job.retry(view.state, { resetAttemptsMade: true, resetAttemptsStarted: true });
   } catch (error) {
     return { id, ok: false, reason: `${id}: ${error instanceof Error ? error.message : String(error)}` };
   }
   const sessions = job.data.kind === 'manual' ? [] : await store.agentSessions(job.data.agentId);
   const decision = decide(job.data, sessions, now, 0);
+  await note(store, source && { source, at: now }, { verb: 'requeue', jobId: id, agentId: job.data.agentId });
   return { id, ok: true, job: view, ...(decision.call ? {} : { note: decision.reason }) };
 }
 
@@ -180,7 +193,7 @@ export async function requeueJob(
  * Removes a pending job. A cancelled roster job is remembered with its session, so a sync does not add it
  * back until the roster changes that session; the mark is dropped again if a worker took the job first.
  */
-export async function cancelJob(queue: ActionQueue, store: Store, id: string): Promise<Attempt> {
+export async function cancelJob(queue: ActionQueue, store: Store, id: string, by?: Actor): Promise<Attempt> {
   const view = (await readJob(queue, id))?.view;
   if (!view) return { id, ok: false, reason: `no job ${id}` };
   if (view.state === 'active')
@@ -194,18 +207,25 @@ export async function cancelJob(queue: ActionQueue, store: Store, id: string): P
     if (mark !== undefined) await store.dropCancelMarks([id]);
     return { id, ok: false, reason: `${id} is running now; it cannot be cancelled` };
   }
+  await note(store, by, { verb: 'cancel', jobId: id, agentId: view.data.agentId });
   return { id, ok: true, job: view };
 }
 
-/** Adds a manual job; an existing job with its ID is left as it is and its state returned. */
+/**
+ * Adds a manual job (recorded in the admin history with its source); an existing job with its ID is left
+ * as it is and its state returned.
+ */
 export async function addManualJob(
   queue: ActionQueue,
+  store: Store,
   job: DesiredJob,
   now: number,
 ): Promise<{ added: true } | { added: false; state: string }> {
   const existing = await queue.getJob(job.id);
   if (existing) return { added: false, state: await existing.getState() };
   await queue.add(job.data.action, job.data, jobOptions(job, now));
+  const by = job.data.source && { source: job.data.source, at: now };
+  await note(store, by, { verb: job.data.action, jobId: job.id, agentId: job.data.agentId });
   return { added: true };
 }
 
@@ -215,18 +235,21 @@ export async function pauseActions(
   store: Store,
   reason: string,
   now: number,
+  source?: ActionSource,
 ): Promise<{ reason: string; at: number } | undefined> {
   const already = await store.pausedBecause();
   if (already && (await queue.isPaused())) return already;
   await queue.pause();
   await store.setPaused(reason, now);
+  await note(store, source && { source, at: now }, { verb: 'pause', ...(reason ? { detail: reason } : {}) });
   return undefined;
 }
 
 /** Lets the workers take jobs again; returns whether the queue was paused. */
-export async function resumeActions(queue: ActionQueue, store: Store): Promise<boolean> {
+export async function resumeActions(queue: ActionQueue, store: Store, by?: Actor): Promise<boolean> {
   const wasPaused = await queue.isPaused();
   await queue.resume();
   await store.clearPaused();
+  if (wasPaused) await note(store, by, { verb: 'resume' });
   return wasPaused;
 }

@@ -1,12 +1,15 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { type Stats, unwatchFile, watchFile } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { summarizeIssues } from '../roster/format.js';
 import type { SyncResult } from './sync.js';
 
 /**
- * `rota scheduler`: sync at start, every interval, and within about a second of the roster file changing
- * on disk (stat polling, so editors that replace the file work too). Syncs never overlap; changes during
- * a sync trigger exactly one more. One bad tick is logged and the last good plan stays.
+ * `rota scheduler`: sync at start, every interval, and within about a second of the roster file or a
+ * file it includes changing on disk (stat polling, so editors that replace the file work too, and a
+ * missing file is noticed when it appears). Which files are watched is taken again from each sync, so an
+ * include added to or taken out of the roster is followed. Syncs never overlap; changes during a sync
+ * trigger exactly one more. One bad tick is logged and the last good plan stays.
  */
 
 export interface SchedulerOptions {
@@ -40,8 +43,9 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
   async function tick(): Promise<void> {
     try {
       const result = await options.sync();
+      if (result.files && !stopped) watchFiles(result.files);
       if (result.ok) {
-        const { ok: _ok, warnings, additions: _additions, ...counts } = result;
+        const { ok: _ok, warnings, additions: _additions, files: _files, ...counts } = result;
         log.info({ ...counts, warnings: warnings.length }, 'sync');
       } else {
         // A broken 10,000-agent roster has thousands of errors: log a bounded summary, not all of them.
@@ -75,16 +79,32 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
     return running;
   }
 
-  const onChange = (
-    current: { mtimeMs: number; ino: number },
-    previous: { mtimeMs: number; ino: number },
-  ) => {
-    if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino) {
-      log.info({ file: options.file }, 'roster changed on disk');
-      void syncNow();
+  /** The watched files by absolute path, each with its listener. */
+  const watched = new Map<string, (current: Stats, previous: Stats) => void>();
+  const roster = resolve(options.file);
+
+  /** Watch the roster and `files`, and no other file any longer. */
+  function watchFiles(files: readonly string[]): void {
+    const wanted = new Map([...files, options.file].map((file) => [resolve(file), file]));
+    for (const [path, listener] of watched) {
+      if (wanted.has(path)) continue;
+      unwatchFile(path, listener);
+      watched.delete(path);
     }
-  };
-  watchFile(options.file, { interval: WATCH_POLL_MS }, onChange);
+    for (const [path, file] of wanted) {
+      if (watched.has(path)) continue;
+      const listener = (current: Stats, previous: Stats) => {
+        if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino) {
+          log.info({ file }, path === roster ? 'roster changed on disk' : 'included file changed on disk');
+          void syncNow();
+        }
+      };
+      watchFile(path, { interval: WATCH_POLL_MS }, listener);
+      watched.set(path, listener);
+    }
+  }
+
+  watchFiles([]);
   const timer = setInterval(() => void syncNow(), options.intervalMs);
   void syncNow();
 
@@ -93,7 +113,8 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
     async stop() {
       stopped = true;
       clearInterval(timer);
-      unwatchFile(options.file, onChange);
+      for (const [path, listener] of watched) unwatchFile(path, listener);
+      watched.clear();
       await running;
     },
   };

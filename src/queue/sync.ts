@@ -4,12 +4,14 @@ import { summarizeIssues } from '../roster/format.js';
 import { loadRoster } from '../roster/load.js';
 import { rosterRevision } from '../roster/revision.js';
 import type { RosterIssue } from '../roster/types.js';
+import { SessionLog } from '../store/session-log.js';
 import type { Store } from '../store/store.js';
 import { type ActionQueue, applyDiff, queueStates } from './queue.js';
 import { reconcile } from './reconcile.js';
 
 /**
- * One reconcile: read the roster, plan `[now - 12 h, now + horizon]`, compare with the queue, apply.
+ * One reconcile: read the roster (and the files it includes), plan `[now - 12 h, now + horizon]`, compare
+ * with the queue, apply.
  * A roster with any error changes nothing in the queue or the stored plan.
  */
 
@@ -22,7 +24,7 @@ export interface SyncOptions {
   dryRun?: boolean;
 }
 
-export type SyncResult =
+export type SyncResult = (
   | {
       ok: true;
       revision: string;
@@ -37,7 +39,11 @@ export type SyncResult =
       /** The jobs added (or, in a dry run, that would be), in the order they run. */
       additions: DesiredJob[];
     }
-  | { ok: false; issues: RosterIssue[] };
+  | { ok: false; issues: RosterIssue[] }
+) & {
+  /** The roster file and the files it includes, as this sync read them: what the scheduler watches. */
+  files?: string[];
+};
 
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const { queue, store, file, now, horizonMs } = options;
@@ -51,7 +57,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     if (!options.dryRun) {
       await store.noteRosterError({ ...summarizeIssues(errors), at: now });
     }
-    return { ok: false, issues: errors };
+    return { ok: false, issues: errors, files: loaded.files };
   }
   const revision = rosterRevision(loaded.roster);
   const desired = planJobs(expanded.sessions, syncWindow(now, horizonMs), revision);
@@ -79,6 +85,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
       from: now - CATCH_UP_LOGOUT_MS,
       to: now + horizonMs,
     });
+    await SessionLog.of(store).record(expanded.sessions, revision, now);
     removed = (await applyDiff(queue, diff, now)).removed;
     await store.dropCancelMarks(diff.expiredCancelMarks);
   }
@@ -94,5 +101,6 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     cancelled: diff.cancelled,
     warnings: issues.filter((issue) => issue.severity === 'warning'),
     additions: [...diff.add].sort(byRunOrder),
+    files: loaded.files,
   };
 }

@@ -1,5 +1,9 @@
 import { type Job, Worker } from 'bullmq';
-import { type AgentActionDeps, createAgentActionProcessor } from '../../jobs/agent-action.js';
+import {
+  type ActionResult,
+  type AgentActionDeps,
+  createAgentActionProcessor,
+} from '../../jobs/agent-action.js';
 import type { RateLimit } from '../config/env.js';
 import { RetryLater } from '../errors/index.js';
 import type { ActionJobData } from '../plan/jobs.js';
@@ -15,6 +19,10 @@ export interface WorkerOptions {
   /** BullMQ lock: a worker that dies holds its jobs at most this long before another takes them. */
   lockDurationMs?: number;
   deps: Omit<AgentActionDeps, 'waitFor'>;
+  /** A job failed for good (not one that will be retried): its ID, data and why. */
+  onFailed?(jobId: string, data: ActionJobData, reason: string): void;
+  /** A job completed: its ID, data and result. */
+  onCompleted?(jobId: string, data: ActionJobData, result: ActionResult): void;
 }
 
 /** A handover login waits for the other agent's logout at most this long, then tries anyway. */
@@ -76,6 +84,13 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     },
   });
   worker.on('error', (error) => options.deps.log.error({ err: error }, 'worker error (it goes on)'));
+  // BullMQ reports every failed attempt; only a job moved to the failed set has a finishing time.
+  worker.on('failed', (job, error) => {
+    if (job?.finishedOn !== undefined) options.onFailed?.(job.id ?? '', job.data, error.message);
+  });
+  worker.on('completed', (job, result: ActionResult) =>
+    options.onCompleted?.(job.id ?? '', job.data, result),
+  );
   await worker.waitUntilReady();
   return {
     worker,

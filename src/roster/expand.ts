@@ -1,8 +1,8 @@
 /**
- * Roster → sessions. Each agent's shifts (the team's and their own) become instances on the local
- * dates they start on, in the agent's zone; holidays and leave drop the instances that start on those
- * dates; one agent's touching or overlapping instances merge into sessions; agents sharing a phone
- * must not be on shift at once.
+ * Roster → sessions. Each agent's shifts (the team's and their own, a rotation's in its own cycle
+ * week) become instances on the local dates they start on, in the agent's zone; holidays and leave
+ * drop the instances that start on those dates; one agent's touching or overlapping instances merge
+ * into sessions; agents sharing a phone must not be on shift at once.
  */
 import { CronExpressionParser } from 'cron-parser';
 import {
@@ -16,8 +16,19 @@ import {
   type ZoneClock,
   ZoneClocks,
 } from '../time/zone-clock.js';
+import { type AgentShift, agentShifts } from './rotation.js';
 import { compareIds, findPhoneClashes, mergeSpans, type Span } from './sessions.js';
-import type { Agent, CronShift, LocalTime, Roster, RosterIssue, Session, Shift, Window } from './types.js';
+import type {
+  Agent,
+  CronShift,
+  LocalTime,
+  Place,
+  Roster,
+  RosterIssue,
+  Session,
+  Shift,
+  Window,
+} from './types.js';
 
 const HOUR_MS = 3_600_000;
 /** An instance starting before a day's midnight ends less than this after it (24 h shifts, DST hours). */
@@ -91,15 +102,14 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
   const expansion = new Expansion(roster, window);
   const sessions: Session[] = [];
   const warnings: RosterIssue[] = [];
+  const sharing = agentsSharingPhones(roster);
+  const instancesOf = new Map<string, Instance[]>();
   for (const agent of roster.agents) {
-    const team =
-      agent.team !== undefined && Object.hasOwn(roster.teams, agent.team)
-        ? roster.teams[agent.team]
-        : undefined;
-    const shifts = team ? [...team.shifts, ...agent.shifts] : agent.shifts;
+    const shifts = agentShifts(roster, agent);
     if (shifts.length === 0) continue;
     const clock = expansion.clocks.get(agent.timezone);
     const { spans, instances } = agentSpans(agent, shifts, clock, expansion);
+    if (sharing.has(agent.id)) instancesOf.set(agent.id, instances);
     for (const { start, end } of spans) {
       sessions.push({
         agentId: agent.id,
@@ -117,7 +127,21 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
     }
   }
   sessions.sort((a, b) => a.start - b.start || compareIds(a.agentId, b.agentId));
-  return { sessions, issues: [...warnings, ...phoneClashErrors(roster, sessions, expansion.clocks)] };
+  return {
+    sessions,
+    issues: [...warnings, ...phoneClashErrors(roster, sessions, expansion.clocks, instancesOf)],
+  };
+}
+
+/** The IDs of agents whose phone another agent has too: only their shifts can clash. */
+function agentsSharingPhones(roster: Roster): Set<string> {
+  const byPhone = new Map<string, string[]>();
+  for (const agent of roster.agents) {
+    const ids = byPhone.get(agent.phone);
+    if (ids) ids.push(agent.id);
+    else byPhone.set(agent.phone, [agent.id]);
+  }
+  return new Set([...byPhone.values()].filter((ids) => ids.length > 1).flat());
 }
 
 /**
@@ -127,7 +151,7 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
  */
 function agentSpans(
   agent: Agent,
-  shifts: readonly Shift[],
+  shifts: readonly AgentShift[],
   clock: ZoneClock,
   expansion: Expansion,
 ): { spans: Span[]; instances: Instance[] } {
@@ -139,7 +163,9 @@ function agentSpans(
   let first = firstDay;
   let last = lastDay;
   for (;;) {
-    const instances = shifts.flatMap((shift) => shiftInstances(shift, clock, expansion, works, first, last));
+    const instances = shifts.flatMap(({ shift, onDay }) =>
+      shiftInstances(shift, clock, expansion, onDay ? (day) => onDay(day) && works(day) : works, first, last),
+    );
     const spans = mergeSpans(instances.filter((instance) => instance.end > instance.start)).filter(
       (span) => span.start < window.to && span.end > window.from,
     );
@@ -245,7 +271,8 @@ function bounds(shift: { from?: string; until?: string }, first: number, last: n
   ];
 }
 
-function timeMs(time: LocalTime): number {
+/** Milliseconds since midnight of a wall-clock time. */
+export function timeMs(time: LocalTime): number {
   return ((time.hour * 60 + time.minute) * 60 + time.second) * 1000;
 }
 
@@ -277,13 +304,40 @@ function dstWarning(agent: Agent, instance: Instance, clock: ZoneClock): RosterI
   };
 }
 
-function phoneClashErrors(roster: Roster, sessions: readonly Session[], clocks: ZoneClocks): RosterIssue[] {
+/**
+ * Where a clash between two agents over `[from, to)` is reported: at the row of an included file that
+ * put one of them on shift then (the later-listed agent's first), else at the later agent's phone.
+ */
+function clashPlace(
+  roster: Roster,
+  agents: readonly [Agent, Agent],
+  from: number,
+  to: number,
+  instancesOf: ReadonlyMap<string, readonly Instance[]>,
+): Place {
+  for (const agent of [agents[1], agents[0]]) {
+    const row = instancesOf
+      .get(agent.id)
+      ?.find(
+        (instance) => instance.start < to && instance.end > from && instance.shift.place.file !== roster.file,
+      );
+    if (row) return row.shift.place;
+  }
+  return agents[1].phonePlace ?? agents[1].place;
+}
+
+function phoneClashErrors(
+  roster: Roster,
+  sessions: readonly Session[],
+  clocks: ZoneClocks,
+  instancesOf: ReadonlyMap<string, readonly Instance[]>,
+): RosterIssue[] {
   const order = new Map(roster.agents.map((agent, index) => [agent.id as string, index]));
+  const agentOf = (session: Session) => roster.agents[order.get(session.agentId) ?? 0] as Agent;
   return findPhoneClashes(sessions).map(({ phone, first, second, from, to, times }) => {
     const [earlier, later] = [first, second].sort(
       (a, b) => (order.get(a.agentId) ?? 0) - (order.get(b.agentId) ?? 0),
     ) as [Session, Session];
-    const agent = roster.agents[order.get(later.agentId) ?? 0] as Agent;
     const clock = clocks.get(later.zone);
     const fromLocal = clock.local(from);
     const toLocal = clock.local(to);
@@ -293,7 +347,7 @@ function phoneClashErrors(roster: Roster, sessions: readonly Session[], clocks: 
       : `${isoDate(Math.floor(toLocal / DAY_MS))} ${clockTime(toLocal)}`;
     const more = times > 1 ? ` (and ${times - 1} more time${times > 2 ? 's' : ''})` : '';
     return {
-      ...(agent.phonePlace ?? agent.place),
+      ...clashPlace(roster, [agentOf(earlier), agentOf(later)], from, to, instancesOf),
       severity: 'error' as const,
       message:
         `agents ${earlier.agentId} and ${later.agentId} share phone ${phone} and are both on shift ` +

@@ -3,14 +3,15 @@ import type { RosterIssue } from './types.js';
 
 /**
  * One issue as one line: `roster.yaml:14:12 agents[2].shifts[0].end: message`, with `warning: ` before
- * the message of a warning. A problem with the whole file (line 0) has no line and column, and one
- * without a path has none.
+ * the message of a warning. A problem with the whole file (line 0) has no line and column, one in a
+ * CSV row (column 0) no column — `week-49.csv:7: message` — and one without a path has none.
  */
 export function formatIssue(issue: RosterIssue): string {
-  return formatPlaced({
-    ...issue,
-    message: `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`,
-  });
+  const message = `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`;
+  if (issue.line > 0 && issue.column === 0) {
+    return formatPlaced({ ...issue, file: `${issue.file}:${issue.line}`, line: 0, message });
+  }
+  return formatPlaced({ ...issue, message });
 }
 
 /** At most this many issues are kept where a roster error is stored or logged. */

@@ -1,9 +1,12 @@
 /**
- * Adapter: read a roster file and parse it. Whatever is wrong with the file itself (missing,
- * unreadable, not a regular file, too big, binary, not UTF-8) comes back as one issue about the whole
- * file, never as a thrown error.
+ * Adapter: read a roster file and the CSV files it includes, and parse them. Whatever is wrong with a
+ * file itself (missing, unreadable, not a regular file, too big, binary, not UTF-8) comes back as one
+ * issue — about the whole roster file, or at the include entry that names a CSV — never as a thrown
+ * error.
  */
 import { open, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { addIncludedShifts, type IncludedText } from './csv.js';
 import { fileIssue, parseRoster } from './parse.js';
 import type { Roster, RosterIssue } from './types.js';
 
@@ -17,8 +20,7 @@ const READ_ERRORS: Record<string, string> = {
 
 function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const reason = (code && READ_ERRORS[code]) ?? (code ? `the system said ${code}` : 'unknown reason');
-  return `cannot read the roster file: ${reason}`;
+  return (code && READ_ERRORS[code]) ?? (code ? `the system said ${code}` : 'unknown reason');
 }
 
 const mib = (bytes: number) => `${Number((bytes / 1024 / 1024).toFixed(1))} MiB`;
@@ -39,29 +41,118 @@ async function readAtMost(file: string, limit: number): Promise<Buffer> {
   }
 }
 
-export async function loadRoster(file: string): Promise<{ roster?: Roster; issues: RosterIssue[] }> {
-  const fail = (message: string) => ({ issues: [fileIssue(file, message)] });
+/** Why a file could not be read as text, in words that fit after "the roster file" or a CSV's name. */
+type Unreadable =
+  | { why: 'unreadable'; reason: string }
+  | { why: 'directory' | 'special' | 'grew' | 'binary' | 'encoding' }
+  | { why: 'too-big'; size: number };
+
+/**
+ * A text file of at most `MAX_ROSTER_BYTES`, UTF-8; text that is not UTF-8 is `encoding`, unless
+ * `fallback` names the encoding to read it with instead.
+ */
+async function readText(file: string, fallback?: string): Promise<{ text: string } | Unreadable> {
   let bytes: Buffer;
   try {
     const info = await stat(file);
-    if (info.isDirectory()) return fail('this is a directory; give the path of a roster YAML file');
+    if (info.isDirectory()) return { why: 'directory' };
     // A FIFO or device could block forever or never end.
-    if (!info.isFile()) return fail('this is not a regular file; give the path of a roster YAML file');
-    if (info.size > MAX_ROSTER_BYTES) {
-      return fail(`the file is ${mib(info.size)}; a roster may be at most ${mib(MAX_ROSTER_BYTES)}`);
-    }
+    if (!info.isFile()) return { why: 'special' };
+    if (info.size > MAX_ROSTER_BYTES) return { why: 'too-big', size: info.size };
     bytes = await readAtMost(file, MAX_ROSTER_BYTES);
   } catch (error) {
-    return fail(readFailure(error));
+    return { why: 'unreadable', reason: readFailure(error) };
   }
-  if (bytes.length > MAX_ROSTER_BYTES)
-    return fail(`the file grew past ${mib(MAX_ROSTER_BYTES)} while being read`);
-  if (bytes.includes(0)) return fail('the file contains NUL bytes: it is binary, not YAML text');
-  let text: string;
+  if (bytes.length > MAX_ROSTER_BYTES) return { why: 'grew' };
+  if (bytes.includes(0)) return { why: 'binary' };
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    return fail('the file is not UTF-8 text; save it as UTF-8');
+    return fallback ? { text: new TextDecoder(fallback).decode(bytes) } : { why: 'encoding' };
   }
-  return parseRoster(text, file);
+}
+
+const ROSTER_WORDS: Record<Exclude<Unreadable['why'], 'unreadable' | 'too-big'>, string> = {
+  directory: 'this is a directory; give the path of a roster YAML file',
+  special: 'this is not a regular file; give the path of a roster YAML file',
+  grew: `the file grew past ${mib(MAX_ROSTER_BYTES)} while being read`,
+  binary: 'the file contains NUL bytes: it is binary, not YAML text',
+  encoding: 'the file is not UTF-8 text; save it as UTF-8',
+};
+
+function rosterProblem(problem: Unreadable): string {
+  if (problem.why === 'unreadable') return `cannot read the roster file: ${problem.reason}`;
+  if (problem.why === 'too-big') {
+    return `the file is ${mib(problem.size)}; a roster may be at most ${mib(MAX_ROSTER_BYTES)}`;
+  }
+  return ROSTER_WORDS[problem.why];
+}
+
+function csvProblem(name: string, problem: Unreadable): string {
+  switch (problem.why) {
+    case 'unreadable':
+      return `cannot read ${name}: ${problem.reason}`;
+    case 'too-big':
+      return `${name} is ${mib(problem.size)}; an included file may be at most ${mib(MAX_ROSTER_BYTES)}`;
+    case 'directory':
+      return `${name} is a directory; give the path of a CSV file`;
+    case 'special':
+      return `${name} is not a regular file; give the path of a CSV file`;
+    case 'grew':
+      return `${name} grew past ${mib(MAX_ROSTER_BYTES)} while being read`;
+    case 'binary':
+      return `${name} contains NUL bytes: it is binary or UTF-16, not CSV text; export it as CSV (UTF-8)`;
+    case 'encoding':
+      return `${name} is not UTF-8 text; export it as CSV (UTF-8)`;
+  }
+}
+
+/** What `loadRoster` found: the roster when nothing is an error, and the files it read (to watch). */
+export interface LoadedRoster {
+  roster?: Roster;
+  issues: RosterIssue[];
+  /** The roster file, then every included file it names (all of them once the roster parses). */
+  files: string[];
+}
+
+const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column - b.column;
+
+export async function loadRoster(file: string): Promise<LoadedRoster> {
+  const read = await readText(file);
+  if (!('text' in read)) return { issues: [fileIssue(file, rosterProblem(read))], files: [file] };
+  const parsed = parseRoster(read.text, file);
+  const includes = parsed.roster?.includes ?? [];
+  if (!parsed.roster || includes.length === 0) return { ...parsed, files: [file] };
+
+  const paths = includes.map((include) =>
+    isAbsolute(include.csv) ? normalize(include.csv) : join(dirname(file), include.csv),
+  );
+  const failures: RosterIssue[] = [];
+  const texts: IncludedText[] = [];
+  for (const [i, include] of includes.entries()) {
+    const path = paths[i] as string;
+    const earlier = paths.indexOf(path);
+    if (earlier < i) {
+      const line = includes[earlier]?.place.line;
+      failures.push({
+        ...include.place,
+        severity: 'error',
+        message: `${include.csv} is already included at line ${line}; include each file once`,
+      });
+      continue;
+    }
+    // Spreadsheets on Windows often save CSV in their own code page: its names are read as such.
+    const text = await readText(path, 'windows-1252');
+    if ('text' in text) texts.push({ include, file: path, text: text.text });
+    else failures.push({ ...include.place, severity: 'error', message: csvProblem(include.csv, text) });
+  }
+  const included = addIncludedShifts(parsed.roster, texts);
+  const inRoster = (issue: RosterIssue) => issue.file === file;
+  const issues = [
+    ...[...parsed.issues, ...failures, ...included.issues.filter(inRoster)].sort(byPlace),
+    ...included.issues.filter((issue) => !inRoster(issue)),
+  ];
+  const files = [file, ...new Set(paths)];
+  if (failures.length > 0 || !included.roster) return { issues, files };
+  return { roster: included.roster, issues, files };
 }

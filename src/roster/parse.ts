@@ -20,8 +20,11 @@ import {
   type YamlPath,
   yamlMessage,
 } from '../yaml-place.js';
-import { type RosterInput, type ShiftInput, validateRoster } from './schema.js';
-import type { Agent, AgentId, Roster, RosterIssue, Shift } from './types.js';
+import { type RosterInput, type RotationInput, type ShiftInput, validateRoster } from './schema.js';
+import type { Agent, AgentId, CsvColumns, Include, Roster, RosterIssue, Rotation, Shift } from './types.js';
+
+/** The header names an included CSV's fields have unless its `columns` says otherwise. */
+export const DEFAULT_COLUMNS: CsvColumns = { agent: 'agent', date: 'date', start: 'start', end: 'end' };
 
 /** How many values aliases (`*name`) may add to the file when expanded: far above any real roster. */
 export const MAX_ALIAS_EXPANSION = 100_000;
@@ -128,15 +131,33 @@ function zodIssues(issues: readonly z.core.$ZodIssue[], where: YamlFile): Roster
   );
 }
 
+/** The warning for an agent who would never be logged in; `id` when it is a valid agent ID. */
+export function idleAgentWarning(place: Place, id: string | undefined): RosterIssue {
+  const who = id !== undefined ? `agent ${quote(id)}` : 'this agent';
+  return issue(place, `${who} has no team and no shifts, so rota never logs them in`, 'warning');
+}
+
+const written = (value: unknown) => value !== undefined && value !== null;
+
+/** Whether team `name` of the raw data has a rotation. */
+function teamRotates(data: Record<string, unknown>, name: unknown): boolean {
+  const teams = data.teams;
+  if (typeof name !== 'string' || !isMapping(teams) || !Object.hasOwn(teams, name)) return false;
+  const team = teams[name];
+  return isMapping(team) && written(team.rotation);
+}
+
 /** Rules across entries, on the raw data so they are reported even when other parts are wrong. */
 function crossCheck(data: unknown, where: YamlFile): RosterIssue[] {
   if (!isMapping(data) || !Array.isArray(data.agents)) return [];
   const teams = isMapping(data.teams) ? Object.keys(data.teams) : data.teams == null ? [] : undefined;
+  // Included files may give an agent with nothing here its shifts: `loadRoster` warns once it has read them.
+  const includes = Array.isArray(data.include) && data.include.length > 0;
   const firstById = new Map<string, number>();
   const issues: RosterIssue[] = [];
   for (const [i, agent] of data.agents.entries()) {
     if (!isMapping(agent)) continue;
-    const { id, team, shifts } = agent;
+    const { id, team, shifts, rotation, rotation_offset: offset } = agent;
     // An ID that is not one is reported by the schema, once; repeating it here would add nothing.
     const validId = typeof id === 'string' && agentIdProblem(id) === undefined ? id : undefined;
     if (validId !== undefined) {
@@ -159,13 +180,20 @@ function crossCheck(data: unknown, where: YamlFile): RosterIssue[] {
           : 'the roster has no teams section';
       issues.push(issue(where.at(['agents', i, 'team']), `there is no team ${quote(team)}; ${known}`));
     }
-    if (team == null && (shifts == null || (Array.isArray(shifts) && shifts.length === 0))) {
-      const who = validId !== undefined ? `agent ${quote(validId)}` : 'this agent';
+    const noShifts = shifts == null || (Array.isArray(shifts) && shifts.length === 0);
+    if (team == null && noShifts && !written(rotation) && !includes) {
+      issues.push(idleAgentWarning(where.at(['agents', i]), validId));
+    }
+    if (written(offset) && !written(rotation) && !teamRotates(data, team)) {
+      const none =
+        typeof team === 'string'
+          ? `neither team ${quote(team)} nor the agent has one`
+          : 'the agent has none, and no team';
       issues.push(
         issue(
-          where.at(['agents', i]),
-          `${who} has no team and no shifts, so rota never logs them in`,
-          'warning',
+          where.at(['agents', i, 'rotation_offset']),
+          `rotation_offset moves an agent within a rotation, but ${none}; ` +
+            'give the team or the agent a rotation, or remove rotation_offset',
         ),
       );
     }
@@ -176,14 +204,29 @@ function crossCheck(data: unknown, where: YamlFile): RosterIssue[] {
 function buildRoster(input: RosterInput, file: string, where: YamlFile): Roster {
   const placed = (shifts: ShiftInput[], path: YamlPath): Shift[] =>
     shifts.map((shift, j) => ({ ...shift, place: where.at([...path, j]) }));
+  // Keys only where written, so a roster without the newer features keeps its revision.
+  const rotated = (rotation: RotationInput | undefined, path: YamlPath): { rotation?: Rotation } =>
+    rotation === undefined
+      ? {}
+      : {
+          rotation: {
+            start: rotation.start,
+            weeks: rotation.weeks.map((week, k) => ({
+              shifts: placed(week.shifts, [...path, 'weeks', k, 'shifts']),
+            })),
+            place: where.at(path),
+          },
+        };
   const agents = input.agents.map(
-    ({ id, phone, team, timezone, shifts, off }, i): Agent => ({
+    ({ id, phone, team, timezone, shifts, off, rotation, rotation_offset }, i): Agent => ({
       id: id as AgentId,
       phone,
       ...(team === undefined ? {} : { team }),
       timezone: timezone ?? input.timezone,
       shifts: placed(shifts, ['agents', i, 'shifts']),
       off,
+      ...rotated(rotation, ['agents', i, 'rotation']),
+      ...(rotation_offset === undefined ? {} : { rotationOffset: rotation_offset }),
       place: where.at(['agents', i]),
       phonePlace: where.at(['agents', i, 'phone']),
     }),
@@ -191,9 +234,28 @@ function buildRoster(input: RosterInput, file: string, where: YamlFile): Roster 
   // Team names are the user's: in an object with no prototype, `__proto__` or `constructor` is a team.
   const teams: Roster['teams'] = Object.create(null);
   for (const [name, team] of Object.entries(input.teams)) {
-    teams[name] = { name, shifts: placed(team.shifts, ['teams', name, 'shifts']) };
+    teams[name] = {
+      name,
+      shifts: placed(team.shifts, ['teams', name, 'shifts']),
+      ...rotated(team.rotation, ['teams', name, 'rotation']),
+    };
   }
-  return { version: 1, file, timezone: input.timezone, holidays: input.holidays, teams, agents };
+  const includes = input.include.map(
+    ({ csv, columns }, i): Include => ({
+      csv,
+      columns: { ...DEFAULT_COLUMNS, ...columns },
+      place: where.at(['include', i, 'csv']),
+    }),
+  );
+  return {
+    version: 1,
+    file,
+    timezone: input.timezone,
+    holidays: input.holidays,
+    teams,
+    agents,
+    ...(includes.length > 0 ? { includes } : {}),
+  };
 }
 
 const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column - b.column;

@@ -50,7 +50,8 @@ function text<T>(what: string, hint: string, read: (s: string) => Read<T>) {
 
 /**
  * A mapping that allows exactly the keys of `shape`. For an unknown key the message is the part after
- * the key's name, so `parse.ts` can report each unknown key at its own place.
+ * the key's name, so `parse.ts` can report each unknown key at its own place, and it lists every
+ * allowed key (a misspelt `rotaton:` is answered with `rotation` among them).
  */
 function strict<S extends z.ZodRawShape>(what: string, hint: string, shape: S) {
   const allowed = Object.keys(shape).join(', ');
@@ -164,7 +165,8 @@ function readZone(s: string): Read<string> {
   return wrong(`${quote(s)} is not a time zone; use an IANA name like Asia/Kolkata or Europe/London`);
 }
 
-function readPhone(s: string): Read<string> {
+/** A phone number as CloudAgent takes it: the roster's rule, and `rota login --phone`'s. */
+export function readPhone(s: string): Read<string> {
   if (/^\+?\d{6,15}$/.test(s)) return ok(s);
   return wrong(
     `${quote(s)} is not a phone number; use 6 to 15 digits with no spaces, optionally after a +, like "+919876543210"`,
@@ -302,7 +304,39 @@ const leaveRange = strict(
 ).superRefine(inOrder('to', (v) => v.to));
 const leave = dispatch((input) => (typeof input === 'string' ? leaveDate : leaveRange));
 
-const team = strict('a team', 'write a team like morning: { shifts: [ ... ] }', { shifts });
+// Rotations: a cycle of weeks, each with its own shifts, counted from `start`.
+
+const ROTATION_HINT =
+  'write a rotation like { start: 2026-12-07, weeks: [ { shifts: [ ... ] }, { shifts: [] } ] }';
+
+const rotationWeek = strict(
+  'a rotation week',
+  'write each week like { shifts: [ ... ] }, or { shifts: [] } for a week off',
+  { shifts },
+);
+
+const rotation = strict('a rotation', ROTATION_HINT, {
+  start: date,
+  weeks: z
+    .array(rotationWeek, {
+      error: typeError('a list of weeks', 'write weeks as a list, one "- shifts: [ ... ]" entry per week'),
+    })
+    .min(1, { error: `no weeks listed; ${ROTATION_HINT}` }),
+});
+
+const rotationOffset = z
+  .number({
+    error: typeError('a whole number of weeks', 'write it without quotes, like rotation_offset: 1'),
+  })
+  .int({
+    error: (issue) =>
+      `${describeInput(issue.input)} is not a whole number of weeks; write it like rotation_offset: 1`,
+  });
+
+const team = strict('a team', 'write a team like morning: { shifts: [ ... ] }', {
+  shifts,
+  rotation: rotation.optional(),
+});
 
 const agent = strict('an agent', 'write each agent as a mapping with id, phone and shifts or team', {
   id: text('an agent ID', 'write the CloudAgent agent ID, like id: "1001"', readAgentId),
@@ -311,6 +345,33 @@ const agent = strict('an agent', 'write each agent as a mapping with id, phone a
   timezone: zone.optional(),
   shifts,
   off: list(leave, 'a list of leave dates', 'write leave as a list, one "- " entry per date or range'),
+  rotation: rotation.optional(),
+  rotation_offset: rotationOffset.optional(),
+});
+
+// Included files: dated shifts from a WFM export.
+
+const COLUMNS_HINT =
+  'name the header\'s columns, like columns: { agent: "Agent ID", date: "Date", start: "Start", end: "End" }';
+const column = z
+  .string({ error: typeError('a column name', 'write the column name in quotes, like "Agent ID"') })
+  .min(1, { error: 'the column name is empty; write it as the header row has it, like "Agent ID"' });
+
+const include = strict('an include', 'write an include like - csv: exports/week-49.csv', {
+  csv: z
+    .string({
+      error: typeError(
+        'a file name',
+        "write the CSV file's path, relative to the roster, like exports/week-49.csv",
+      ),
+    })
+    .min(1, { error: "the file name is empty; write the CSV file's path, like exports/week-49.csv" }),
+  columns: strict('columns', COLUMNS_HINT, {
+    agent: column.optional(),
+    date: column.optional(),
+    start: column.optional(),
+    end: column.optional(),
+  }).optional(),
 });
 
 export const rosterSchema = strict('the roster', 'a roster starts with version: 1, timezone and agents', {
@@ -332,10 +393,16 @@ export const rosterSchema = strict('the roster', 'a roster starts with version: 
   agents: z
     .array(agent, { error: typeError('a list of agents', 'list the agents, one "- id: ..." entry each') })
     .min(1, { error: 'no agents listed; a roster needs at least one agent' }),
+  include: list(
+    include,
+    'a list of included files',
+    'write include as a list, one "- csv: FILE" entry per file',
+  ),
 });
 
 export type RosterInput = z.output<typeof rosterSchema>;
 export type ShiftInput = z.output<typeof shift>;
+export type RotationInput = z.output<typeof rotation>;
 
 /** Validate the plain data of a roster file (YAML already turned into JS values). */
 export function validateRoster(data: unknown) {

@@ -69,9 +69,37 @@ export interface Holiday {
   name?: string;
 }
 
+/**
+ * A cycle of weeks: week `k` (0-based here, "week k+1" to people) holds on the 7 days from
+ * `start + 7k`, modulo the number of weeks; before `start` the rotation yields nothing. A shift belongs
+ * to the week its start falls in.
+ */
+export interface Rotation {
+  start: IsoDate;
+  weeks: { shifts: Shift[] }[];
+  place: Place;
+}
+
 export interface Team {
   name: string;
   shifts: Shift[];
+  rotation?: Rotation;
+}
+
+/** The columns of an included CSV that hold each field of a shift, by header name. */
+export interface CsvColumns {
+  agent: string;
+  date: string;
+  start: string;
+  end: string;
+}
+
+/** An included CSV file of dated shifts (`include: [ { csv, columns } ]`). */
+export interface Include {
+  /** As written in the roster: relative to the roster's folder, or absolute. */
+  csv: string;
+  columns: CsvColumns;
+  place: Place;
 }
 
 export interface Agent {
@@ -80,9 +108,16 @@ export interface Agent {
   team?: string;
   /** The agent's own zone, or the roster's. Always set after parsing. */
   timezone: string;
-  /** The agent's own shifts only; the team's shifts are in `Roster.teams`. */
+  /**
+   * The agent's own shifts only, those of included files after the roster's (once `loadRoster` has
+   * read them); the team's shifts are in `Roster.teams`.
+   */
   shifts: Shift[];
   off: LeaveRange[];
+  /** The agent's own rotation, beside the team's if it has one. */
+  rotation?: Rotation;
+  /** Whole weeks ahead in every rotation that applies to the agent (`rotation_offset`). */
+  rotationOffset?: number;
   place: Place;
   /** Where the phone number is written, for a clash with another agent's phone; else `place` is used. */
   phonePlace?: Place;
@@ -96,6 +131,8 @@ export interface Roster {
   /** By name; read it with `Object.hasOwn` (a parsed roster's has no prototype: `constructor` is a name). */
   teams: Record<string, Team>;
   agents: Agent[];
+  /** Included CSV files; their shifts are added to the agents by `loadRoster`. */
+  includes?: Include[];
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Action, Outcome } from '../cloudagent/types.js';
-import type { JobKind } from '../plan/jobs.js';
+import type { ActionSource, JobKind } from '../plan/jobs.js';
 import type { RedisClient } from '../redis/connection.js';
 import type { IssueSummary } from '../roster/format.js';
 import type { Session } from '../roster/types.js';
+import { DAY_MS } from '../time/zone-clock.js';
 
 /**
  * rota's own Redis keys beside BullMQ's, all under the prefix:
@@ -12,7 +13,11 @@ import type { Session } from '../roster/types.js';
  * - `<prefix>:agents` (hash agent → AgentLoginState): what rota last achieved for each agent;
  * - `<prefix>:history` (stream): every attempt, for `rota history`;
  * - `<prefix>:cancelled` (hash job ID → session key): roster actions a person cancelled;
- * - `<prefix>:paused` (hash): why and when a person paused the API calls.
+ * - `<prefix>:paused` (hash): why and when a person paused the API calls;
+ * - `<prefix>:audit` (stream): what people did (requeue, cancel, login, logout, pause, resume), and where;
+ * - `<prefix>:sessions` (sorted set, `session-log.ts`): the sessions as planned when they were worked, for
+ *   `rota report`.
+ * History, audit and session log are kept `ROTA_HISTORY_DAYS`.
  * Never a password or API key.
  */
 
@@ -45,6 +50,21 @@ export interface HistoryEntry {
   message: string;
   attempt: number;
   httpStatus?: number;
+  /** A manual or requeued job: where the person asked for it. */
+  source?: ActionSource;
+}
+
+/** What a person did through the command line or the console, besides the attempts it led to. */
+export interface AdminEntry {
+  at: number;
+  source: ActionSource;
+  /** `requeue`, `cancel`, `login`, `logout`, `pause`, `resume`. */
+  verb: string;
+  /** The job it concerned, if any. */
+  jobId?: string;
+  /** The agent it concerned, if any. */
+  agentId?: string;
+  detail?: string;
 }
 
 /** What rota last achieved for an agent, written by the worker after a login or logout succeeded. */
@@ -59,7 +79,13 @@ export interface AgentLoginState {
 
 type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone' | 'team'>;
 
-const HISTORY_MAX = 200_000;
+/** How long attempts and admin entries are kept by default (`ROTA_HISTORY_DAYS`). */
+export const DEFAULT_HISTORY_DAYS = 35;
+
+export interface StoreOptions {
+  /** Attempts and admin entries older than this many days are trimmed (`ROTA_HISTORY_DAYS`). */
+  historyDays?: number;
+}
 
 export class Store {
   readonly keys: {
@@ -69,12 +95,18 @@ export class Store {
     history: string;
     cancelled: string;
     paused: string;
+    audit: string;
   };
+
+  /** How many days of attempts and admin entries are kept. */
+  readonly historyDays: number;
 
   constructor(
     readonly redis: RedisClient,
-    prefix: string,
+    readonly prefix: string,
+    options: StoreOptions = {},
   ) {
+    this.historyDays = options.historyDays ?? DEFAULT_HISTORY_DAYS;
     this.keys = {
       plan: `${prefix}:plan`,
       planMeta: `${prefix}:plan:meta`,
@@ -82,6 +114,7 @@ export class Store {
       history: `${prefix}:history`,
       cancelled: `${prefix}:cancelled`,
       paused: `${prefix}:paused`,
+      audit: `${prefix}:audit`,
     };
   }
 
@@ -177,8 +210,36 @@ export class Store {
     return raw.at ? { reason: raw.reason ?? '', at: Number(raw.at) } : undefined;
   }
 
+  /**
+   * Adds an attempt to the history stream. Stream IDs are epoch ms, so trimming by `MINID` keeps
+   * `historyDays` of attempts (`~`: whole stream nodes at a time, so a few more at most).
+   */
   async record(entry: HistoryEntry): Promise<void> {
-    await this.redis.xadd(this.keys.history, 'MAXLEN', '~', HISTORY_MAX, '*', 'e', JSON.stringify(entry));
+    await this.redis.xadd(
+      this.keys.history,
+      'MINID',
+      '~',
+      this.oldestKept(),
+      '*',
+      'e',
+      JSON.stringify(entry),
+    );
+  }
+
+  /** Adds what a person did to the admin stream, trimmed like the history. */
+  async recordAdmin(entry: AdminEntry): Promise<void> {
+    await this.redis.xadd(this.keys.audit, 'MINID', '~', this.oldestKept(), '*', 'e', JSON.stringify(entry));
+  }
+
+  /** The stream ID before which entries are older than `historyDays`. */
+  oldestKept(now = Date.now()): string {
+    return String(now - this.historyDays * DAY_MS);
+  }
+
+  /** What people did, oldest first, from `since` (epoch ms) on. */
+  async adminHistory(since: number): Promise<AdminEntry[]> {
+    const rows = (await this.redis.xrange(this.keys.audit, String(since), '+')) as [string, string[]][];
+    return rows.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as AdminEntry);
   }
 
   /** History, oldest first, from `since` (epoch ms) on, optionally for one agent. */

@@ -1,7 +1,7 @@
 import { planJobs } from '../plan/jobs.js';
 import { pickJobs, readJobs, readStatus, rosterZone } from '../queue/admin.js';
 import { type ActionQueue, JOB_STATES } from '../queue/queue.js';
-import type { Store } from '../store/store.js';
+import type { AdminEntry, Store } from '../store/store.js';
 import { ZoneClock, ZoneClocks } from '../time/zone-clock.js';
 import { failureRow, inZone, jobRow, nextRow } from './show.js';
 
@@ -52,12 +52,15 @@ export type JobsDocument = Awaited<ReturnType<typeof jobsDocument>>;
 
 export async function historyDocument(store: Store, query: { since: number; agentId?: string }) {
   const clock = new ZoneClock(await rosterZone(store));
-  const entries = await store.history(query);
+  const [entries, admin] = await Promise.all([store.history(query), store.adminHistory(query.since)]);
+  const concerns = (entry: AdminEntry) => query.agentId === undefined || entry.agentId === query.agentId;
   return {
     zone: clock.name,
     since: inZone(clock, query.since),
     sinceMs: query.since,
     attempts: entries.map((entry) => ({ ...entry, time: inZone(clock, entry.startedAt) })),
+    /** What people did (requeue, cancel, login, logout, pause, resume), from the command line or the console. */
+    admin: admin.filter(concerns).map((entry) => ({ ...entry, time: inZone(clock, entry.at) })),
   };
 }
 

@@ -48,6 +48,7 @@ export function jobRow(job: JobView, clock: ZoneClock) {
     state: job.state,
     attempts: job.attemptsMade,
     result: job.result ?? job.failedReason ?? '',
+    ...(job.finishedOn ? { finished: inZone(clock, job.finishedOn), finishedMs: job.finishedOn } : {}),
   };
 }
 

@@ -210,6 +210,12 @@ agents:
     expect(await waitUntil(() => callsOf('2001').length === 1, 5000)).toBe(true);
     expect(callsOf('2001')[0]).toMatchObject({ action: 'login', phone: '+919800002001' });
     expect((await rota(bench, ['resume'])).out).toContain('was not paused');
+    const { admin } = JSON.parse((await rota(bench, ['history', '--json'])).out);
+    expect(admin.map((entry: { source: string; verb: string }) => `${entry.source} ${entry.verb}`)).toEqual([
+      'cli pause',
+      'cli login',
+      'cli resume',
+    ]);
   });
 
   it('a login with a wrong password fails; with the password fixed, requeue --failed logs the agent in', async () => {

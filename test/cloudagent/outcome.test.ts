@@ -325,3 +325,18 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, NOW)).toBe(expected);
   });
 });
+
+describe('answers about the whole account', () => {
+  it('marks "Invalid userName or apiKey" as the account’s problem, and nothing else', () => {
+    for (const action of ['login', 'logout'] as const) {
+      expect(decideOutcome(http(action, 200, json('error', 'Invalid userName or apiKey')), 0)).toEqual({
+        outcome: 'rejected',
+        message: 'Invalid userName or apiKey',
+        scope: 'account',
+      });
+    }
+    expect(
+      decideOutcome(http('login', 200, json('error', 'Invalid Authentication')), 0).scope,
+    ).toBeUndefined();
+  });
+});

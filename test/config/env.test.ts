@@ -30,6 +30,10 @@ describe('environment', () => {
       ROTA_API_RATE: undefined,
       ROTA_HTTP_PORT: 9464,
       ROTA_HTTP_HOST: '127.0.0.1',
+      ROTA_ALERT_WEBHOOK: [],
+      ROTA_ALERT_REPEAT: 3_600_000,
+      ROTA_ALERT_PAUSED_AFTER: 1_800_000,
+      ROTA_HISTORY_DAYS: 35,
       LOG_LEVEL: 'info',
     });
   });

@@ -1,32 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { type Job, UnrecoverableError } from 'bullmq';
-import RedisMock from 'ioredis-mock';
 import { describe, expect, it } from 'vitest';
-import { createAgentActionProcessor } from '../../jobs/agent-action.js';
+import { type AgentActionDeps, createAgentActionProcessor } from '../../jobs/agent-action.js';
 import type { CallRequest, CallResult, CloudAgentClient } from '../../src/cloudagent/types.js';
 import type { CredentialStore } from '../../src/config/credentials.js';
 import { RetryLater } from '../../src/errors/index.js';
 import { createLogger } from '../../src/log.js';
 import type { ActionJobData } from '../../src/plan/jobs.js';
-import type { RedisClient } from '../../src/redis/connection.js';
 import type { AgentId } from '../../src/roster/types.js';
 import { Store } from '../../src/store/store.js';
+import { queuePerTest } from '../helpers/queue.js';
 
 /**
- * The processor with a fixed clock and random source, a scripted client and the Store on ioredis-mock
- * (it uses plain Redis commands only): each branch from decision to BullMQ mapping, exactly.
+ * The processor with a fixed clock and random source, a scripted client and the Store on the run's private
+ * redis-server: each branch from decision to BullMQ mapping, exactly.
  */
 
 const T = Date.parse('2026-12-01T03:30:00Z');
 const M = 60_000;
 
+const queues = queuePerTest();
 let setups = 0;
 
 function setup(
   answers: Omit<CallResult, 'latencyMs'>[],
   passwords: Record<string, string> = { '1001': 'pw' },
 ) {
-  // ioredis-mock instances share their data: each test works under a prefix of its own.
-  const store = new Store(new RedisMock() as unknown as RedisClient, `unit${++setups}`);
+  // Each test works under a prefix of its own.
+  const store = new Store(queues.redis(), `unit${randomBytes(4).toString('hex')}-${++setups}`);
   const calls: CallRequest[] = [];
   const client: CloudAgentClient = {
     async call(request) {
@@ -45,7 +46,7 @@ function setup(
   const slept: number[] = [];
   let clock = T + 120;
   const logLines: string[] = [];
-  const process = createAgentActionProcessor({
+  const deps: AgentActionDeps = {
     client,
     credentials,
     store,
@@ -59,7 +60,8 @@ function setup(
       clock += ms;
     },
     random: () => 0.5,
-  });
+  };
+  const process = createAgentActionProcessor(deps);
   const updates: ActionJobData[] = [];
   const job = (data: Partial<ActionJobData> = {}, attemptsMade = 0) =>
     ({
@@ -82,6 +84,7 @@ function setup(
   return {
     store,
     calls,
+    deps,
     process,
     job,
     plan,
@@ -220,5 +223,23 @@ describe('the agent-action processor', () => {
     expect(logged[0].err.stack).toContain('TypeError: boom');
     s.advance(30 * M);
     await expect(s.process(s.job(logout, 40))).rejects.toThrow(UnrecoverableError);
+  });
+
+  it('pauses every call when the account is refused, and the job waits instead of failing', async () => {
+    const s = setup([{ outcome: 'rejected', message: 'Invalid userName or apiKey', scope: 'account' }]);
+    await s.plan(T, T + 60 * M);
+    const paused: string[] = [];
+    const withPause = createAgentActionProcessor({
+      ...s.deps,
+      pauseAll: async (reason) => {
+        paused.push(reason);
+      },
+    });
+    const error = await withPause(s.job()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryLater);
+    expect(error).not.toBeInstanceOf(UnrecoverableError);
+    expect(paused).toEqual([
+      expect.stringContaining('CloudAgent refused the account (Invalid userName or apiKey)'),
+    ]);
   });
 });

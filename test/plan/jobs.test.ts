@@ -147,6 +147,7 @@ describe('manual jobs', () => {
         kind: 'manual',
         revision: 'manual',
         deadline: NOW + 90_123 + 30 * M,
+        source: 'cli',
       },
     });
     expect(parseJobId(job.id)).toEqual({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFLICT_WINDOW_MS, nextStep, retryDelay } from '../../src/plan/retry.js';
+import { AFTER_PAUSE_MS, CONFLICT_WINDOW_MS, nextStep, retryDelay } from '../../src/plan/retry.js';
 
 const NOW = 1_000_000;
 const ctx = (over: Partial<Parameters<typeof nextStep>[2]> = {}) => ({
@@ -48,6 +48,16 @@ describe('nextStep: the one place outcomes become retry decisions', () => {
     expect(nextStep('conflict', 'x', ctx({ conflictSince: since })).kind).toBe('retry');
     expect(nextStep('conflict', 'x', ctx({ conflictSince: since, attemptsMade: 5 }))).toMatchObject({
       kind: 'fail',
+    });
+  });
+
+  it('pauses instead of failing when the account itself is refused: no job fails for it', () => {
+    expect(nextStep('rejected', 'Invalid userName or apiKey', ctx({ scope: 'account' }))).toEqual({
+      kind: 'pause',
+      reason:
+        'CloudAgent refused the account (Invalid userName or apiKey): fix CLOUDAGENT_USERNAME / ' +
+        'CLOUDAGENT_API_KEY, restart the workers, then rota resume',
+      delayMs: AFTER_PAUSE_MS,
     });
   });
 });

@@ -214,15 +214,15 @@ describe('requeueJob', () => {
 
 describe('addManualJob', () => {
   it('adds once: a second add with the same ID leaves the job as it is and names its state', async () => {
-    const { queue } = fresh();
+    const { queue, store } = fresh();
     const job = manualJob('login', '8', '+8', fromNow(1));
-    expect(await addManualJob(queue, job, Date.now())).toEqual({ added: true });
-    expect(await addManualJob(queue, { ...job, data: { ...job.data, phone: '+other' } }, Date.now())).toEqual(
-      {
-        added: false,
-        state: 'delayed',
-      },
-    );
+    expect(await addManualJob(queue, store, job, Date.now())).toEqual({ added: true });
+    expect(
+      await addManualJob(queue, store, { ...job, data: { ...job.data, phone: '+other' } }, Date.now()),
+    ).toEqual({
+      added: false,
+      state: 'delayed',
+    });
     expect(await queue.getJobCounts('delayed', 'waiting', 'prioritized')).toEqual({
       delayed: 1,
       waiting: 0,

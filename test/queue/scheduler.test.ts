@@ -2,12 +2,15 @@ import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleepReal } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RotaEvents } from '../../src/events.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningScheduler, startScheduler } from '../../src/queue/scheduler.js';
 import type { SyncResult } from '../../src/queue/sync.js';
 import { formatIssue, ISSUES_SHOWN } from '../../src/roster/format.js';
+import { loadRoster } from '../../src/roster/load.js';
+import { rosterRevision } from '../../src/roster/revision.js';
 import type { RosterIssue } from '../../src/roster/types.js';
 
 /**
@@ -82,10 +85,10 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function start(sync: () => Promise<SyncResult>): RunningScheduler {
+function start(sync: () => Promise<SyncResult>, rosterFile = file): RunningScheduler {
   const log = createLogger('info', { write: (line: string) => void lines.push(line) });
   running = startScheduler({
-    file,
+    file: rosterFile,
     intervalMs: INTERVAL_MS,
     log,
     report: {
@@ -234,5 +237,59 @@ describe('startScheduler', () => {
       'roster.yaml:4:12 agents[0].shifts[0].end: "25:00" is not a time; use HH:MM or HH:MM:SS',
     );
     expect(entry.msg).toBe('the roster has 5000 error(s): nothing was changed; the last good plan stays');
+  });
+
+  it('re-reads an included file within a second of it changing, and follows the roster’s list of them', async () => {
+    const folder = await mkdtemp(join(dir, 'include-'));
+    const roster = join(folder, 'roster.yaml');
+    const week = join(folder, 'week.csv');
+    const rosterText = (include: string) =>
+      `version: 1\ntimezone: Asia/Kolkata\n${include}agents:\n  - { id: "1001", phone: "+919800000001" }\n`;
+    await writeFile(roster, rosterText('include: [{ csv: week.csv }]\n'));
+    await writeFile(week, 'agent,date,start,end\n1001,2026-12-07,09:00,17:00\n');
+    // The roster engine for real, without Redis: what a sync reads and the revision it would write.
+    const sync = async (): Promise<SyncResult> => {
+      const loaded = await loadRoster(roster);
+      if (!loaded.roster) return { ok: false, issues: loaded.issues, files: loaded.files };
+      return { ...OK, revision: rosterRevision(loaded.roster), files: loaded.files };
+    };
+    const changes = async (change: () => Promise<void>) => {
+      const finished = once(events, 'sync:finished');
+      const at = performance.now();
+      await change();
+      const [result] = (await finished) as [SyncResult];
+      return { result, ms: performance.now() - at };
+    };
+
+    const started = once(events, 'sync:finished');
+    start(sync, roster);
+    const [first] = (await started) as [SyncResult];
+    expect(first).toMatchObject({ ok: true, files: [roster, week] });
+
+    // A changed row: a sync within a second, with another revision.
+    const edited = await changes(() =>
+      writeFile(week, 'agent,date,start,end\n1001,2026-12-07,09:00,18:00\n'),
+    );
+    expect(edited.ms).toBeLessThan(1000);
+    expect(edited.result).toMatchObject({ ok: true });
+    expect(edited.result.ok && first.ok && edited.result.revision !== first.revision).toBe(true);
+    expect(logged()).toContainEqual(
+      expect.objectContaining({ msg: 'included file changed on disk', file: week }),
+    );
+
+    // A broken row: the sync gets it at its line (a real sync then applies nothing).
+    const broken = await changes(() => writeFile(week, 'agent,date,start,end\n1001,2026-12-07,9am,18:00\n'));
+    expect(broken.ms).toBeLessThan(1000);
+    expect(broken.result.ok ? [] : broken.result.issues.map(formatIssue)).toEqual([
+      `${week}:2: the start (column "start"): "9am" is not a time; use HH:MM or HH:MM:SS`,
+    ]);
+
+    // The include taken out of the roster: the file is no longer watched.
+    const dropped = await changes(() => writeFile(roster, rosterText('')));
+    expect(dropped.result).toMatchObject({ ok: true, files: [roster] });
+    const syncs = logged().filter((entry) => entry.msg === 'sync').length;
+    await writeFile(week, 'agent,date,start,end\n');
+    await sleepReal(1200);
+    expect(logged().filter((entry) => entry.msg === 'sync').length).toBe(syncs);
   });
 });

@@ -283,14 +283,20 @@ describe('config/roster.example.yaml', () => {
     const { roster, issues } = await loadRoster(file);
     expect(issues).toEqual([]);
     expect(roster?.holidays).toEqual([{ date: '2026-12-25' }, { date: '2027-01-26', name: 'Republic Day' }]);
-    expect(Object.keys(roster?.teams ?? {})).toEqual(['day', 'night']);
+    expect(Object.keys(roster?.teams ?? {})).toEqual(['day', 'night', 'rotating']);
     expect(roster?.teams.night?.shifts[0]).toMatchObject({ start: t(22), end: t(6) });
+    expect(roster?.teams.rotating?.rotation?.weeks.map((week) => week.shifts.length)).toEqual([1, 1, 0]);
     expect(roster?.agents.map((a) => [a.id, a.timezone, a.shifts.map((s) => s.kind), a.off.length])).toEqual([
-      ['1001', 'Asia/Kolkata', ['date'], 0],
+      // 1001's Saturday overtime comes from the included WFM export, after the roster's own shift.
+      ['1001', 'Asia/Kolkata', ['date', 'date'], 0],
       ['1002', 'Asia/Kolkata', [], 2],
       ['1003', 'Asia/Kolkata', [], 0],
       ['1004', 'Europe/London', ['weekly', 'cron'], 0],
+      ['1005', 'Asia/Kolkata', ['date', 'date', 'date', 'date'], 0],
+      ['1006', 'Asia/Kolkata', [], 0],
+      ['1007', 'Asia/Kolkata', [], 0],
     ]);
+    expect(roster?.agents[6]?.rotationOffset).toBe(1);
     expect(await readFile(file, 'utf8')).toContain('# ');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inUtc, inZone, relative, span } from '../../src/views/show.js';
 import { ZoneClock } from '../../src/time/zone-clock.js';
+import { inUtc, inZone, relative, span } from '../../src/views/show.js';
 
 const M = 60_000;
 /** 2026-12-01 10:00 in Kolkata. */

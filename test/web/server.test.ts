@@ -1,24 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type HealthCheck, type OpsServer, startOpsServer } from '../src/http.js';
-import { Metrics } from '../src/metrics.js';
-import type { HistoryEntry } from '../src/store/store.js';
+import { Metrics } from '../../src/metrics.js';
+import type { HistoryEntry } from '../../src/store/store.js';
+import { type HealthCheck, startWebServer, type WebServer } from '../../src/web/server.js';
 
 /** The operations endpoint: /healthz from the checks, /metrics from the registry, on a free local port. */
 
 const HOST = '127.0.0.1';
 
-const servers: OpsServer[] = [];
+const servers: WebServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function serve(checks: Record<string, HealthCheck>, metrics = new Metrics()): Promise<OpsServer> {
-  const server = await startOpsServer({ port: 0, host: HOST }, metrics, checks);
+async function serve(checks: Record<string, HealthCheck>, metrics = new Metrics()): Promise<WebServer> {
+  const server = await startWebServer({ port: 0, host: HOST, metrics, checks });
   servers.push(server);
   return server;
 }
 
-const url = (server: OpsServer, path: string) => `http://${HOST}:${server.port}${path}`;
+const url = (server: WebServer, path: string) => `http://${HOST}:${server.port}${path}`;
 
 const passes: HealthCheck = async () => true;
 
@@ -27,7 +27,7 @@ describe('GET /healthz', () => {
     const server = await serve({ redis: passes, worker: passes });
     const res = await fetch(url(server, '/healthz'));
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await res.json()).toEqual({ status: 'ok', checks: { redis: true, worker: true } });
   });
 
@@ -96,7 +96,7 @@ describe('GET /metrics', () => {
 });
 
 describe('other requests', () => {
-  it('are 404 with what the endpoint serves', async () => {
+  it('are 404 with what the endpoint serves (a process without a queue has no console)', async () => {
     const server = await serve({ redis: passes });
     for (const [method, path] of [
       ['GET', '/'],
@@ -105,8 +105,18 @@ describe('other requests', () => {
     ] as const) {
       const res = await fetch(url(server, path), { method });
       expect(res.status, `${method} ${path}`).toBe(404);
-      expect(await res.text()).toBe('rota serves GET /healthz and GET /metrics\n');
+      expect(await res.json()).toEqual({
+        error: `no ${method} ${path}; rota serves /healthz, /metrics`,
+      });
     }
+  });
+
+  it('allow a query string on every route, and carry the security headers', async () => {
+    const server = await serve({ redis: passes });
+    const res = await fetch(url(server, '/healthz?from=monitor'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 });
 
@@ -114,7 +124,12 @@ describe('the port', () => {
   it('REGRESSION: a port in use is refused in one clear line, and close() frees it', async () => {
     // A second rota on the same port used to die with a bare EADDRINUSE stack.
     const first = await serve({ redis: passes });
-    const refused = await startOpsServer({ port: first.port, host: HOST }, new Metrics(), {}).then(
+    const refused = await startWebServer({
+      port: first.port,
+      host: HOST,
+      metrics: new Metrics(),
+      checks: {},
+    }).then(
       (server) => {
         servers.push(server);
         throw new Error('a second server listened on a port in use');
@@ -130,7 +145,12 @@ describe('the port', () => {
 
     await first.close();
     servers.splice(servers.indexOf(first), 1);
-    const reused = await startOpsServer({ port: first.port, host: HOST }, new Metrics(), { redis: passes });
+    const reused = await startWebServer({
+      port: first.port,
+      host: HOST,
+      metrics: new Metrics(),
+      checks: { redis: passes },
+    });
     servers.push(reused);
     expect(reused.port).toBe(first.port);
     expect((await fetch(url(reused, '/healthz'))).status).toBe(200);
