@@ -1,17 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resumeActions } from '../../src/queue/admin.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
+import { startReceiver } from '../alerts/receiver.js';
 import { nextEvent } from '../helpers/events.js';
 import { agentsFrom, benchPerTest, oneOff, rosterOf, secondsFromNow, waitUntil } from '../helpers/rota.js';
 
 /**
  * A wrong account key at a shift boundary is the account's problem, not 50 agents': rota pauses itself,
- * no job fails, and after the key is fixed (workers restarted) and rota resumed, every agent is logged in.
+ * one alert fires, no job fails, and after the key is fixed (workers restarted) and rota resumed, every agent is logged in.
  */
 
 const openBench = benchPerTest();
 const running: { runtime: Runtime; service: Service }[] = [];
+const closing: { close(): Promise<void> }[] = [];
 afterEach(async () => {
+  await Promise.all(closing.splice(0).map((c) => c.close()));
   for (const { runtime, service } of running.splice(0).reverse()) {
     await service.stop();
     await runtime.close();
@@ -25,8 +28,15 @@ describe('a wrong CloudAgent API key', () => {
     const start = secondsFromNow(4);
     await b.writeRoster(rosterOf(ids, () => [oneOff(start, start + 3_600_000)]));
 
+    const receiver = await startReceiver();
+    closing.push(receiver);
     const wrong = await openRuntime(
-      { ...b.env, CLOUDAGENT_API_KEY: 'not-the-key-123', ROTA_CONCURRENCY: '8' },
+      {
+        ...b.env,
+        CLOUDAGENT_API_KEY: 'not-the-key-123',
+        ROTA_CONCURRENCY: '8',
+        ROTA_ALERT_WEBHOOK: receiver.url,
+      },
       b.dir,
     );
     const refused = nextEvent(wrong.events, 'account:refused', () => true, 30_000);
@@ -41,6 +51,11 @@ describe('a wrong CloudAgent API key', () => {
     expect(counts).toEqual({ failed: 0, completed: 0 });
     expect(await wrong.queue.isPaused()).toBe(true);
     expect((await wrong.store.pausedBecause())?.reason).toBe(reason);
+    // One alert, at once, whatever the number of calls that met the answer; no secret in it.
+    const alert = await receiver.next((a) => a.kind === 'account-refused');
+    expect(alert.alert).toMatchObject({ state: 'firing', severity: 'critical' });
+    expect(alert.raw).not.toContain('not-the-key-123');
+    expect(receiver.alerts((a) => a.kind === 'account-refused' && a.state === 'firing')).toHaveLength(1);
     await first.stop();
     running.pop();
     await wrong.close();
