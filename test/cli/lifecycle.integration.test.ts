@@ -1,12 +1,16 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createLogger } from '../../src/log.js';
 import { EARLY_MS } from '../../src/queue/queue.js';
 import { freePort } from '../../src/redis/server.js';
 import { openRuntime, type Runtime, startService } from '../../src/runtime.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
 import { benchPerTest, oneOff, rosterOf, secondsFromNow } from '../helpers/rota.js';
+
+/** In-process runtimes log nowhere: the test output stays readable. */
+const quiet = { log: createLogger('silent') };
 
 /** Start and stop of the long-running verbs: signals at any moment, a part that cannot start, events. */
 
@@ -65,7 +69,7 @@ describe('starting and stopping', () => {
     const b = await openBench({ agents: { '7001': 'pw-7001' } });
     const start = secondsFromNow(3);
     await b.writeRoster(rosterOf(['7001'], () => [oneOff(start, start + 3_600_000)]));
-    runtime = await openRuntime(b.env, b.dir);
+    runtime = await openRuntime(b.env, b.dir, quiet);
     const started = nextEvent(runtime.events, 'started');
     const synced = nextEvent(runtime.events, 'sync:finished');
     const service = await startService(runtime, { worker: true, scheduler: true });
@@ -90,7 +94,7 @@ describe('starting and stopping', () => {
     const b = await openBench({ agents: {} });
     await b.writeRoster(rosterOf(['1'], () => [oneOff(secondsFromNow(3600), secondsFromNow(7200))]));
     const port = await holdPort();
-    runtime = await openRuntime({ ...b.env, ROTA_HTTP_PORT: String(port) }, b.dir);
+    runtime = await openRuntime({ ...b.env, ROTA_HTTP_PORT: String(port) }, b.dir, quiet);
     let startedEvent = false;
     runtime.events.on('started', () => {
       startedEvent = true;

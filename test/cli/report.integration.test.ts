@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createLogger } from '../../src/log.js';
 import { jobId } from '../../src/plan/jobs.js';
 import { CSV_COLUMNS } from '../../src/report/export.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
@@ -8,6 +9,9 @@ import type { HistoryEntry } from '../../src/store/store.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
 import { type Bench, oneOff, openBench, secondsFromNow } from '../helpers/rota.js';
+
+/** In-process runtimes log nowhere: the test output stays readable. */
+const quiet = { log: createLogger('silent') };
 
 /**
  * `rota report` after a real run: one service (scheduler and worker) against the simulator, five agents
@@ -65,7 +69,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   bench.sim.setFaults({ agents: { [LATE]: { tooManyRequestsRate: 1, retryAfter: '7' } } });
-  runtime = await openRuntime(bench.env, bench.dir);
+  runtime = await openRuntime(bench.env, bench.dir, quiet);
   const synced = nextEvent(runtime.events, 'sync:finished');
   service = await startService(runtime, { worker: true, scheduler: true });
   expect((await synced)[0]).toMatchObject({ ok: true });

@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log.js';
 import { resumeActions } from '../../src/queue/admin.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
 import { startReceiver } from '../alerts/receiver.js';
 import { nextEvent } from '../helpers/events.js';
 import { agentsFrom, benchPerTest, oneOff, rosterOf, secondsFromNow, waitUntil } from '../helpers/rota.js';
+
+/** In-process runtimes log nowhere: the test output stays readable. */
+const quiet = { log: createLogger('silent') };
 
 /**
  * A wrong account key at a shift boundary is the account's problem, not 50 agents': rota pauses itself,
@@ -38,6 +42,7 @@ describe('a wrong CloudAgent API key', () => {
         ROTA_ALERT_WEBHOOK: receiver.url,
       },
       b.dir,
+      quiet,
     );
     const refused = nextEvent(wrong.events, 'account:refused', () => true, 30_000);
     const first = await startService(wrong, { worker: true, scheduler: true });
@@ -61,7 +66,7 @@ describe('a wrong CloudAgent API key', () => {
     await wrong.close();
 
     // The key fixed, the worker restarted, then a person resumes.
-    const fixed = await openRuntime(b.env, b.dir);
+    const fixed = await openRuntime(b.env, b.dir, quiet);
     const second = await startService(fixed, { worker: true, scheduler: false });
     running.push({ runtime: fixed, service: second });
     expect(await resumeActions(fixed.queue, fixed.store, { source: 'cli', at: Date.now() })).toBe(true);

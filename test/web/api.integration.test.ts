@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/redis/server.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
 import { ACCOUNT, type Bench, oneOff, openBench, rosterOf, secondsFromNow } from '../helpers/rota.js';
+
+/** In-process runtimes log nowhere: the test output stays readable. */
+const quiet = { log: createLogger('silent') };
 
 /** The console's JSON API and its token-guarded actions, over real HTTP, on a running service. */
 
@@ -23,7 +27,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<Running> {
   const later = secondsFromNow(3600);
   await bench.writeRoster(rosterOf(Object.keys(passwords), () => [oneOff(later, later + 3_600_000)]));
   const port = await freePort();
-  const runtime = await openRuntime({ ...bench.env, ROTA_HTTP_PORT: String(port), ...env }, bench.dir);
+  const runtime = await openRuntime({ ...bench.env, ROTA_HTTP_PORT: String(port), ...env }, bench.dir, quiet);
   const synced = nextEvent(runtime.events, 'sync:finished');
   const service = await startService(runtime, { worker: true, scheduler: true });
   await synced;
