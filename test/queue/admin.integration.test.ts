@@ -19,9 +19,9 @@ import {
 } from '../../src/queue/admin.js';
 import { type ActionQueue, queueStates } from '../../src/queue/queue.js';
 import { cancelMark, reconcile, sessionKey } from '../../src/queue/reconcile.js';
-import type { AgentId, Session } from '../../src/roster/types.js';
 import type { AgentLoginState, Store } from '../../src/store/store.js';
 import { addJobs, queuePerTest } from '../helpers/queue.js';
+import { session } from '../helpers/sessions.js';
 
 /** The admin verbs' queue operations on a real BullMQ queue and rota's store, each test under its own prefix. */
 
@@ -52,14 +52,6 @@ function fresh(): Rota {
     },
   };
 }
-
-const session = (agent: string, start: number, end: number): Session => ({
-  agentId: agent as AgentId,
-  phone: `+9198000${agent}`,
-  zone: 'Asia/Kolkata',
-  start,
-  end,
-});
 
 /** Whole seconds, `hours` from now. */
 const fromNow = (hours: number) => Math.floor(Date.now() / 1000) * 1000 + hours * H;

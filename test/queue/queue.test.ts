@@ -10,8 +10,8 @@ import {
   queueStates,
 } from '../../src/queue/queue.js';
 import type { SyncDiff } from '../../src/queue/reconcile.js';
-import type { AgentId, Session } from '../../src/roster/types.js';
 import { queuePerTest } from '../helpers/queue.js';
+import { session } from '../helpers/sessions.js';
 
 /** The queue adapter against the run's private redis-server, each test under a key prefix of its own. */
 
@@ -24,14 +24,6 @@ function freshQueue(): { queue: ActionQueue; prefix: string } {
   const { queue, prefix } = queues.open();
   return { queue, prefix };
 }
-
-const session = (agent: string, start: number, end: number): Session => ({
-  agentId: agent as AgentId,
-  phone: `+9198000${agent}`,
-  zone: 'Asia/Kolkata',
-  start,
-  end,
-});
 
 /** A whole second an hour or more ahead, so planned jobs stay delayed for the whole test. */
 const ahead = (hours: number) => Math.floor(Date.now() / 1000) * 1000 + hours * H;

@@ -2,18 +2,12 @@ import type { JobState } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { jobId, planJobs, syncWindow } from '../../src/plan/jobs.js';
 import { reconcile, sessionKey } from '../../src/queue/reconcile.js';
-import type { AgentId, Session } from '../../src/roster/types.js';
+import type { Session } from '../../src/roster/types.js';
 import type { AgentLoginState } from '../../src/store/store.js';
+import { session } from '../helpers/sessions.js';
 
 const NOW = Date.parse('2026-12-01T03:00:00Z');
 const H = 3_600_000;
-const session = (agent: string, start: number, end: number): Session => ({
-  agentId: agent as AgentId,
-  phone: `+9198000${agent}`,
-  zone: 'Asia/Kolkata',
-  start,
-  end,
-});
 
 function run(
   sessions: Session[],
