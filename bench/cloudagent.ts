@@ -11,12 +11,13 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { createCloudAgentClient } from '../src/cloudagent/client.js';
 import { startSimulator } from '../src/cloudagent/simulator.js';
 import type { Action } from '../src/cloudagent/types.js';
+import { judge, report, smoke } from './common.js';
 
 const ACCOUNT = { userName: 'bench', apiKey: 'bench-key' };
 const CONCURRENCIES = [1, 16, 64];
-const ROUNDS = 3;
-const WARM_UP_PAIRS = 100;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = smoke ? 1 : 3;
+const WARM_UP_PAIRS = smoke ? 10 : 100;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (smoke ? 0.2 : 2));
 const TARGET_RATIO = 0.9;
 
 const agentId = (lane: number) => String(5000 + lane);
@@ -118,4 +119,15 @@ if (!isMainThread) {
     `target (client costs at most 10% of raw fetch throughput, no failed calls): ${met ? 'met' : 'NOT met'}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
+  report(
+    'cloudagent',
+    rows.map((row) => ({
+      figure: `CloudAgent client requests per second against the simulator, concurrency ${row.concurrency}`,
+      rota: `${row.client.toFixed(0)}/s`,
+      baseline: `raw fetch ${row.raw.toFixed(0)}/s`,
+      ratio: row.client / row.raw,
+      target: '≥ 0.9× raw',
+      met: judge(row.client >= TARGET_RATIO * row.raw && row.failures === 0),
+    })),
+  );
 }

@@ -17,9 +17,10 @@ import { createLogger } from '../src/log.js';
 import { syncOnce } from '../src/queue/sync.js';
 import { freePort, startPrivateRedis } from '../src/redis/server.js';
 import { openRuntime, startService } from '../src/runtime.js';
+import { report, smoke } from './common.js';
 
-const agents = Number(process.argv[2] ?? 2000);
-const LOADS = 5;
+const agents = Number(process.argv[2] ?? (smoke ? 200 : 2000));
+const LOADS = smoke ? 1 : 5;
 const HORIZON_MS = 7 * 86_400_000;
 const TEAMS = ['early', 'day', 'late', 'night', 'weekend', 'support'];
 const SHIFTS: Record<string, string> = {
@@ -187,6 +188,20 @@ try {
     `  first timeline rows on screen         ${ms(median(firstRows))}  (${(median(firstRows) / median(blank)).toFixed(1)}× baseline)  [${firstRows.map(Math.round).join(', ')}]`,
   );
   console.log(`  the whole week drawn                  ${ms(median(fullPlan))}`);
+  report('console', [
+    {
+      figure: `console with ${agents} agents: first timeline rows on screen`,
+      rota: `${Math.round(median(firstRows))} ms`,
+      baseline: `a blank page ${Math.round(median(blank))} ms`,
+      ratio: median(firstRows) / median(blank),
+      target: '—',
+    },
+    {
+      figure: '  the same: the whole week drawn',
+      rota: `${Math.round(median(fullPlan))} ms`,
+      target: '—',
+    },
+  ]);
 } finally {
   await redis.stop();
   await rm(dir, { recursive: true, force: true });

@@ -16,8 +16,9 @@ import type { AgentId, Session } from '../src/roster/types.js';
 import { SessionLog } from '../src/store/session-log.js';
 import { type HistoryEntry, Store } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/zone-clock.js';
+import { report, smoke } from './common.js';
 
-const [agents = 2000, days = 35] = process.argv.slice(2).map(Number);
+const [agents = smoke ? 100 : 2000, days = smoke ? 7 : 35] = process.argv.slice(2).map(Number);
 const ZONE = 'Asia/Kolkata';
 const PREFIX = 'rota';
 /** Writes in flight at once while filling. */
@@ -106,6 +107,13 @@ try {
     `  total for ${days} days of history for ${agents} agents: ${mb(historyBytes + sessionBytes)} ` +
       `(${Math.round((historyBytes + sessionBytes) / (agents * days))} bytes per agent-day)`,
   );
+  report('history', [
+    {
+      figure: `Redis memory of ${days} days of history and logged sessions, ${agents} agents`,
+      rota: `${mb(historyBytes + sessionBytes)} (${Math.round((historyBytes + sessionBytes) / (agents * days))} bytes per agent-day)`,
+      target: '—',
+    },
+  ]);
 } finally {
   await redis.quit();
   await server.stop();

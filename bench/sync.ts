@@ -1,80 +1,292 @@
 /**
- * Syncing a big roster: N agents on a daily 09:00–18:00 team shift, 7 days ahead, against a private
- * redis-server. Prints the first sync (every job added), a steady-state sync (nothing to change) and,
- * as the baseline, planning alone (parse + expand + planJobs, no Redis), with the ratios and Redis memory.
+ * Syncing a big roster, beside BullMQ alone. The roster is bench:plan's (`bench/roster.ts`): N agents
+ * (10,000 by default) in four teams and four zones, about 110,000 jobs over a sync's window (12 h back,
+ * 7 days ahead), synced into a private redis-server.
+ *
+ * 1. First sync into an empty queue — read and plan the roster, store the plan and the session log, add
+ *    every job — against the raw baseline (`bench/raw.ts add`): `Queue.addBulk` of the same jobs (IDs,
+ *    data, options) in batches of 1,000. Each runs in a fresh process on an emptied Redis.
+ * 2. A re-sync with nothing changed, in the same process, as the scheduler does every ROTA_SYNC_INTERVAL:
+ *    against the first sync; no job may be written.
+ * 3. A re-sync after 1% of the agents moved to another team: only their jobs may be written; against the
+ *    first sync.
+ * 4. The peak resident memory of that process (the scheduler's, through the three syncs); and once more
+ *    with the heap capped (NODE_OPTIONS=--max-old-space-size), which an operator can set.
+ *
+ * Runs BENCH_REPEATS times (3), alternating which side goes first, and reports the medians.
  *
  *   npm run bench:sync             (10,000 agents)
  *   npm run bench:sync -- 2000
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { createLogger } from '../src/log.js';
-import { CATCH_UP_LOGOUT_MS, planJobs, syncWindow } from '../src/plan/jobs.js';
+import { EARLY_MS, jobOptions } from '../src/queue/queue.js';
 import { syncOnce } from '../src/queue/sync.js';
 import { startPrivateRedis } from '../src/redis/server.js';
-import { expandRoster } from '../src/roster/expand.js';
-import { loadRoster } from '../src/roster/load.js';
 import { openRuntime } from '../src/runtime.js';
+import {
+  Child,
+  duration,
+  type Figure,
+  judge,
+  median,
+  mib,
+  peakResident,
+  ratioText,
+  report,
+  smoke,
+  tell,
+} from './common.js';
+import type { SavedJob } from './raw.js';
+import { agentId, mixedRoster, today } from './roster.js';
 
-const agents = Number(process.argv[2] ?? 10_000);
 const HORIZON_MS = 7 * 86_400_000;
+const REPEATS = Number(process.env.BENCH_REPEATS ?? (smoke ? 1 : 3));
+/** The heap cap of the extra run: about 1.7 times what 10,000 agents need at most (192 MB is enough). */
+const heapCapMb = (agents: number) => Math.max(256, Math.ceil((agents * 32) / 1000));
+/** The agents a 1% change moves to another team. */
+const changed = (i: number) => i % 100 === 0;
+const changedIds = (agents: number) =>
+  new Set(
+    Array.from({ length: agents }, (_, i) => i)
+      .filter(changed)
+      .map(agentId),
+  );
 
-const dir = await mkdtemp(join(tmpdir(), 'rota-bench-sync-'));
-const redis = await startPrivateRedis();
-try {
-  const lines = [
-    'version: 1',
-    'timezone: Asia/Kolkata',
-    'teams:',
-    '  day: { shifts: [{ days: [mon-sun], start: "09:00", end: "18:00" }] }',
-    'agents:',
-  ];
-  for (let i = 0; i < agents; i++) {
-    lines.push(`  - { id: "${100_000 + i}", phone: "+9198${String(i).padStart(8, '0')}", team: day }`);
-  }
-  await writeFile(join(dir, 'roster.yaml'), `${lines.join('\n')}\n`);
-  const runtime = await openRuntime({ REDIS_URL: redis.url, ROTA_ROSTER: 'roster.yaml' }, dir, {
-    log: createLogger('silent'),
-  });
+interface RotaRun {
+  firstMs: number;
+  added: number;
+  steadyMs: number;
+  steadyWritten: number;
+  changedMs: number;
+  changedAdded: number;
+  changedRemoved: number;
+  /** Jobs added by the 1% re-sync that belong to agents it did not change (must be none). */
+  strays: number;
+  /** Peak resident memory after the first sync, after the re-sync, and after all three (bytes). */
+  peakFirst: number;
+  peakSteady: number;
+  peak: number;
+  /** Redis `used_memory` after the first sync: the jobs, the stored plan, the session log (bytes). */
+  redisMemory: number;
+}
 
-  const time = async <T>(work: () => Promise<T>): Promise<[number, T]> => {
+interface RawRun {
+  ms: number;
+  jobs: number;
+  peak: number;
+  /** Redis `used_memory` after the jobs were added (bytes). */
+  redisMemory: number;
+}
+
+/** The child: a scheduler's first sync, its periodic re-sync, then a re-sync after a 1% change. */
+async function rotaChild(dir: string, agents: number): Promise<void> {
+  const runtime = await openRuntime(
+    { REDIS_URL: process.env.BENCH_REDIS_URL, ROTA_ROSTER: 'roster.yaml' },
+    dir,
+    { log: createLogger('silent') },
+  );
+  const moved = changedIds(agents);
+  // Like the scheduler, keep nothing of a sync's result but its counts.
+  const sync = async () => {
     const started = performance.now();
-    const result = await work();
-    return [performance.now() - started, result];
-  };
-  const sync = () =>
-    syncOnce({
+    const result = await syncOnce({
       queue: runtime.queue,
       store: runtime.store,
       file: runtime.rosterFile,
       now: Date.now(),
       horizonMs: HORIZON_MS,
     });
-  const [planMs, jobs] = await time(async () => {
-    const now = Date.now();
-    const { roster } = await loadRoster(runtime.rosterFile);
-    if (!roster) throw new Error('the bench roster did not load');
-    const { sessions } = expandRoster(roster, { from: now - CATCH_UP_LOGOUT_MS, to: now + HORIZON_MS });
-    return planJobs(sessions, syncWindow(now, HORIZON_MS), 'bench').length;
-  });
-  const [firstMs, first] = await time(sync);
-  const [steadyMs, steady] = await time(sync);
-  if (!first.ok || !steady.ok) throw new Error('the bench roster did not sync');
-  const memory = (await runtime.redis.info('memory')).match(/used_memory_human:(\S+)/)?.[1];
+    const ms = performance.now() - started;
+    if (!result.ok) throw new Error(`the bench roster did not sync: ${result.issues[0]?.message}`);
+    const strays = result.additions.filter((job) => !moved.has(job.data.agentId)).length;
+    return { ms, added: result.added, removed: result.removed, strays, peak: peakResident() };
+  };
+  const first = await sync();
+  const redisMemory = Number(/used_memory:(\d+)/.exec(await runtime.redis.info('memory'))?.[1] ?? 0);
+  const steady = await sync();
+  await writeFile(join(dir, 'roster.yaml'), await readFile(join(dir, 'changed.yaml')));
+  const after = await sync();
   await runtime.close();
+  await tell({
+    firstMs: first.ms,
+    added: first.added,
+    steadyMs: steady.ms,
+    steadyWritten: steady.added + steady.removed,
+    changedMs: after.ms,
+    changedAdded: after.added,
+    changedRemoved: after.removed,
+    strays: after.strays,
+    peakFirst: first.peak,
+    peakSteady: steady.peak,
+    peak: after.peak,
+    redisMemory,
+  } satisfies RotaRun);
+  process.disconnect?.();
+}
 
-  console.log(`sync of ${agents} agents, ${jobs} jobs over 7 days, on a private redis-server`);
-  console.log(`  planning alone (baseline)  ${Math.round(planMs)} ms`);
-  console.log(
-    `  first sync (all added)     ${Math.round(firstMs)} ms  (${(firstMs / planMs).toFixed(1)}× planning)`,
-  );
-  console.log(
-    `  steady sync (no change)    ${Math.round(steadyMs)} ms  (${(steadyMs / planMs).toFixed(1)}× planning)`,
-  );
-  console.log(`  added ${first.added}, then unchanged ${steady.unchanged}; Redis memory ${memory}`);
-} finally {
-  await redis.stop();
-  await rm(dir, { recursive: true, force: true });
+/** Saves what a first sync adds, as `raw.js add` reads it: rota's jobs, options and due times. */
+async function saveFirstSync(url: string, dir: string, file: string): Promise<number> {
+  const runtime = await openRuntime({ REDIS_URL: url, ROTA_ROSTER: 'roster.yaml' }, dir, {
+    log: createLogger('silent'),
+  });
+  try {
+    const now = Date.now();
+    const result = await syncOnce({
+      queue: runtime.queue,
+      store: runtime.store,
+      file: runtime.rosterFile,
+      now,
+      horizonMs: HORIZON_MS,
+      dryRun: true,
+    });
+    if (!result.ok) throw new Error('the bench roster did not plan');
+    const jobs: SavedJob[] = result.additions.map((job) => {
+      const { timestamp: _t, delay: _d, ...opts } = jobOptions(job, now);
+      return { name: job.data.action, data: job.data, opts, dueAt: job.runAt - EARLY_MS };
+    });
+    await writeFile(file, JSON.stringify(jobs));
+    return jobs.length;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function main(agents: number): Promise<void> {
+  const HEAP_CAP_MB = heapCapMb(agents);
+  const dir = await mkdtemp(join(tmpdir(), 'rota-bench-sync-'));
+  const redis = await startPrivateRedis();
+  const admin = new Redis(redis.url);
+  try {
+    const firstDay = today();
+    await writeFile(join(dir, 'roster.yaml'), mixedRoster(agents, { firstDay }));
+    await writeFile(join(dir, 'changed.yaml'), mixedRoster(agents, { firstDay, changed }));
+    const jobsFile = join(dir, 'jobs.json');
+    const jobs = await saveFirstSync(redis.url, dir, jobsFile);
+    console.log(
+      `bench:sync: ${agents} agents × 7 days, ${jobs} jobs; a fresh process for each side, ` +
+        `${REPEATS} run${REPEATS === 1 ? '' : 's'} each`,
+    );
+
+    const rota: RotaRun[] = [];
+    const raw: RawRun[] = [];
+    const rotaRun = async (nodeOptions = '') => {
+      await admin.flushall();
+      await writeFile(join(dir, 'roster.yaml'), mixedRoster(agents, { firstDay }));
+      const child = new Child('./sync.js', ['--child', dir, String(agents)], {
+        env: { BENCH_REDIS_URL: redis.url, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+      });
+      const run = await child.next<RotaRun>();
+      await child.exited;
+      return run;
+    };
+    const runRota = async () => {
+      rota.push(await rotaRun());
+    };
+    const runRaw = async () => {
+      await admin.flushall();
+      const child = new Child('./raw.js', ['add', redis.url, 'rota', jobsFile]);
+      const run = await child.next<Omit<RawRun, 'redisMemory'>>();
+      await child.exited;
+      const redisMemory = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1] ?? 0);
+      raw.push({ ...run, redisMemory });
+    };
+    for (let i = 0; i < REPEATS; i++) {
+      for (const run of i % 2 === 0 ? [runRaw, runRota] : [runRota, runRaw]) await run();
+      const r = rota.at(-1) as RotaRun;
+      const b = raw.at(-1) as RawRun;
+      console.log(
+        `  run ${i + 1}: raw addBulk ${duration(b.ms)}; rota first ${duration(r.firstMs)}, ` +
+          `unchanged ${duration(r.steadyMs)} (${r.steadyWritten} written), 1% changed ` +
+          `${duration(r.changedMs)} (+${r.changedAdded} −${r.changedRemoved}); ` +
+          `peak RSS rota ${mib(r.peakFirst)} / ${mib(r.peakSteady)} / ${mib(r.peak)}, raw ${mib(b.peak)}`,
+      );
+    }
+
+    // Once more with the heap capped: V8 then collects sooner instead of growing the heap.
+    const capped = await rotaRun(`--max-old-space-size=${HEAP_CAP_MB}`);
+    console.log(
+      `  with NODE_OPTIONS=--max-old-space-size=${HEAP_CAP_MB}: first ${duration(capped.firstMs)}, ` +
+        `unchanged ${duration(capped.steadyMs)}, 1% changed ${duration(capped.changedMs)}; ` +
+        `peak RSS ${mib(capped.peakFirst)} / ${mib(capped.peakSteady)} / ${mib(capped.peak)}`,
+    );
+
+    const rawMs = median(raw.map((run) => run.ms));
+    const firstMs = median(rota.map((run) => run.firstMs));
+    const steadyMs = median(rota.map((run) => run.steadyMs));
+    const changedMs = median(rota.map((run) => run.changedMs));
+    const peak = median(rota.map((run) => run.peak));
+    const peakFirst = median(rota.map((run) => run.peakFirst));
+    const written = Math.max(...rota.map((run) => run.steadyWritten));
+    const strays = Math.max(...rota.map((run) => run.strays));
+    const last = rota.at(-1) as RotaRun;
+    const moved = changedIds(agents).size;
+    const figures: Figure[] = [
+      {
+        figure: `first sync of ${agents} agents × 7 days (${jobs} jobs)`,
+        rota: duration(firstMs),
+        baseline: `raw addBulk ${duration(rawMs)}`,
+        ratio: firstMs / rawMs,
+        target: '≤ 1.2×',
+        met: judge(firstMs <= 1.2 * rawMs),
+      },
+      {
+        figure: 're-sync, nothing changed',
+        rota: `${duration(steadyMs)}, ${written} jobs written`,
+        baseline: `the first sync ${duration(firstMs)}`,
+        ratio: steadyMs / firstMs,
+        target: '≤ 0.2×, 0 jobs written',
+        met: judge(steadyMs <= 0.2 * firstMs && written === 0),
+      },
+      {
+        figure: `re-sync, 1% of agents changed (${moved} moved team)`,
+        rota: `${duration(changedMs)}, +${last.changedAdded} −${last.changedRemoved} jobs`,
+        baseline: `the first sync ${duration(firstMs)}`,
+        ratio: changedMs / firstMs,
+        target: "≤ 0.3×, only the changed agents' jobs",
+        met: judge(changedMs <= 0.3 * firstMs && strays === 0),
+      },
+      {
+        figure: `scheduler peak resident memory, ${agents}-agent syncs`,
+        rota: `${mib(peakFirst)} in the first sync, ${mib(peak)} after all three`,
+        baseline: `raw addBulk process ${mib(median(raw.map((run) => run.peak)))}`,
+        target: '≤ 400 MB',
+        met: judge(peak <= 400 * 1024 * 1024),
+      },
+      {
+        figure: `  the same with NODE_OPTIONS=--max-old-space-size=${HEAP_CAP_MB}`,
+        rota: `${mib(capped.peakFirst)} in the first sync, ${mib(capped.peak)} after all three`,
+        baseline: `first sync ${duration(capped.firstMs)}`,
+        target: '—',
+      },
+      {
+        figure: '  Redis memory after the first sync',
+        rota: mib(last.redisMemory),
+        baseline: `raw addBulk ${mib((raw.at(-1) as RawRun).redisMemory)}`,
+        ratio: last.redisMemory / (raw.at(-1) as RawRun).redisMemory,
+        target: '—',
+      },
+    ];
+    console.log(
+      `  medians: first ${duration(firstMs)} against raw ${duration(rawMs)} (${ratioText(firstMs, rawMs)})`,
+    );
+    report('sync', figures);
+  } finally {
+    await admin.quit();
+    await redis.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--child') await rotaChild(args[1] as string, Number(args[2]));
+else {
+  const agents = Number(args[0] ?? (smoke ? 500 : 10_000));
+  if (!Number.isInteger(agents) || agents < 100) {
+    throw new Error('usage: npm run bench:sync [-- AGENTS], a whole number of 100 or more');
+  }
+  await main(agents);
 }

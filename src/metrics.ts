@@ -1,10 +1,11 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { HistoryEntry } from './store/store.js';
 
 /**
  * Prometheus metrics of one rota process (`GET /metrics`): actions by outcome, lateness and API latency
  * histograms, syncs by result, jobs failed for good, alerts, and the queue depth read from Redis at each
- * scrape. `config/alerts.rules.yml` alerts on them through Prometheus.
+ * scrape, beside prom-client's default process metrics (`process_*`, `nodejs_*`: memory, CPU, event-loop
+ * lag, handles, GC). `config/alerts.rules.yml` alerts on them through Prometheus.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -83,6 +84,7 @@ export class Metrics {
 
   /** `depth` is read at each scrape: job counts by state. */
   constructor(depth?: () => Promise<Record<string, number>>) {
+    collectDefaultMetrics({ register: this.registry });
     if (depth) {
       new Gauge({
         name: 'rota_queue_jobs',

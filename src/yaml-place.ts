@@ -11,9 +11,10 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  type ParsedNode,
   parseDocument,
+  visit,
   type YAMLError,
+  YAMLParseError,
 } from 'yaml';
 import { quote } from './text/printable.js';
 
@@ -86,9 +87,28 @@ export function keepAsWritten(node: unknown, which: 'numbers' | 'all'): void {
   if (which === 'all' || typeof node.value === 'number') node.value = node.source;
 }
 
-/** Keys are the same when written the same: `7:` and `007:` are two agents, `1001:` and `"1001":` one. */
-const sameWrittenKey = (a: ParsedNode, b: ParsedNode) =>
-  a === b || (isScalar(a) && isScalar(b) && writtenText(a) === writtenText(b));
+/**
+ * Keys written twice in one mapping, keys being the same when written the same (`7:` and `007:` are two
+ * agents, `1001:` and `"1001":` one), as yaml's own DUPLICATE_KEY errors. One pass with a set per
+ * mapping: yaml's `uniqueKeys` with a comparison function compares every pair (10,000 agents: 1.2 s).
+ */
+function duplicateWrittenKeys(doc: Document.Parsed): YAMLParseError[] {
+  const errors: YAMLParseError[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const { key } of map.items) {
+        const written = writtenText(key);
+        if (written === undefined || !isScalar(key)) continue;
+        if (seen.has(written)) {
+          const [start = 0, end = start] = key.range ?? [];
+          errors.push(new YAMLParseError([start, end], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        } else seen.add(written);
+      }
+    },
+  });
+  return errors;
+}
 
 /** The deepest node along `path` (through aliases), and how many segments of the path were found. */
 function nodeAt(doc: Doc, path: YamlPath): { node: unknown; found: number } {
@@ -133,8 +153,9 @@ export function parseYaml(text: string, file: string, options: { keysAsWritten?:
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: false,
-    uniqueKeys: options.keysAsWritten ? sameWrittenKey : true,
+    uniqueKeys: !options.keysAsWritten,
   });
+  if (options.keysAsWritten) doc.errors.push(...duplicateWrittenKeys(doc));
   const offsetPlace = (offset: number, path: YamlPath): Place => {
     const { line, col } = lines.linePos(offset);
     return { file, line, column: col, path: formatPath(path) };

@@ -99,20 +99,31 @@ export const run: Verb = async (args, io) => {
     return 0;
   }
   const weekOf = sessionWeeks(roster);
-  const week = (session: Session) => {
-    const number = weekOf(session);
-    return number === undefined ? {} : { week: number };
-  };
-  const jobs = planJobs(sessions, window, rosterRevision(roster)).sort(byRunOrder);
+  const revision = rosterRevision(roster);
+  const jobs = planJobs(sessions, window, revision).sort(byRunOrder);
   const zoneOf = new Map(sessions.map((session) => [session.agentId as string, session.zone]));
   const clocks = new ZoneClocks();
-  const iso = (zone: string, ms: number) => clocks.get(zone).iso(ms);
+  // Thousands of agents share a few instants and zones: each (zone, instant) is written out once.
+  const written = new Map<string, Map<number, string>>();
+  const iso = (zone: string, ms: number) => {
+    let byInstant = written.get(zone);
+    if (!byInstant) {
+      byInstant = new Map();
+      written.set(zone, byInstant);
+    }
+    let text = byInstant.get(ms);
+    if (text === undefined) {
+      text = clocks.get(zone).iso(ms);
+      byInstant.set(ms, text);
+    }
+    return text;
+  };
   const zone = (job: DesiredJob) => zoneOf.get(job.data.agentId) ?? roster.timezone;
 
   if (format === 'json') {
     printJson(io, {
       file: shown,
-      revision: rosterRevision(roster),
+      revision,
       window: {
         zone: roster.timezone,
         from: iso(roster.timezone, window.from),
@@ -120,9 +131,10 @@ export const run: Verb = async (args, io) => {
         to: iso(roster.timezone, window.to),
         toMs: window.to,
       },
+      // Rows are built as plain literals, keys in their order: there are one or two per agent and day.
       sessions: sessions.map((session) => {
         const { agentId, phone, zone, start, end } = session;
-        return {
+        const row: Record<string, unknown> = {
           agentId,
           phone,
           zone,
@@ -131,20 +143,27 @@ export const run: Verb = async (args, io) => {
           end: iso(zone, end),
           endMs: end,
           durationMs: end - start,
-          ...week(session),
         };
+        const number = weekOf(session);
+        if (number !== undefined) row.week = number;
+        return row;
       }),
-      actions: jobs.map((job) => ({
-        id: job.id,
-        action: job.data.action,
-        agentId: job.data.agentId,
-        phone: job.data.phone,
-        zone: zone(job),
-        at: iso(zone(job), job.data.at),
-        atMs: job.data.at,
-        runAtMs: job.runAt,
-        ...(job.data.after ? { after: job.data.after } : {}),
-      })),
+      actions: jobs.map((job) => {
+        const { action, agentId, phone, at, after } = job.data;
+        const where = zone(job);
+        const row: Record<string, unknown> = {
+          id: job.id,
+          action,
+          agentId,
+          phone,
+          zone: where,
+          at: iso(where, at),
+          atMs: at,
+          runAtMs: job.runAt,
+        };
+        if (after) row.after = after;
+        return row;
+      }),
       warnings: issues,
     });
     return 0;

@@ -63,6 +63,7 @@ function instantFromKey(key: string): number | undefined {
 
 /** Agent IDs go into job IDs with `:` and `~` escaped (BullMQ forbids `:` in IDs). */
 function agentKey(agentId: string): string {
+  if (!/[~:\s]/.test(agentId)) return agentId;
   return agentId.replace(/[~:\s]/g, (ch) => `~${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
@@ -71,8 +72,14 @@ function agentFromKey(key: string): string {
 }
 
 /** Roster jobs: `login-1001-20261201T033000Z`; releases: `release-1001-…`; manual: `manual-login-1001-…`. */
-export function jobId(kind: JobKind, action: Action, agentId: string, instant: number): string {
-  const base = `${agentKey(agentId)}-${instantKey(instant)}`;
+export function jobId(
+  kind: JobKind,
+  action: Action,
+  agentId: string,
+  instant: number,
+  keyOf: (ms: number) => string = instantKey,
+): string {
+  const base = `${agentKey(agentId)}-${keyOf(instant)}`;
   switch (kind) {
     case 'roster':
       return `${action}-${base}`;
@@ -125,13 +132,29 @@ export function syncWindow(now: number, horizonMs: number): PlanWindow {
 export function planJobs(sessions: readonly Session[], window: PlanWindow, revision: string): DesiredJob[] {
   const { now, from, to } = window;
   const within = (runAt: number) => runAt >= from && runAt < to;
+  // Thousands of agents share a few instants: each instant's key is made once.
+  const keys = new Map<number, string>();
+  const keyOf = (ms: number) => {
+    let key = keys.get(ms);
+    if (key === undefined) {
+      key = instantKey(ms);
+      keys.set(ms, key);
+    }
+    return key;
+  };
   const jobs: DesiredJob[] = [];
-  const logoutsByInstantAndPhone = new Map<string, string>();
+  /** Instant → phone → the logout there. */
+  const logoutsAt = new Map<number, Map<string, string>>();
   for (const session of sessions) {
     const runAt = Math.max(session.end, now);
     if (session.end >= now - CATCH_UP_LOGOUT_MS && within(runAt)) {
-      const id = jobId('roster', 'logout', session.agentId, session.end);
-      logoutsByInstantAndPhone.set(`${session.end} ${session.phone}`, id);
+      const id = jobId('roster', 'logout', session.agentId, session.end, keyOf);
+      let byPhone = logoutsAt.get(session.end);
+      if (!byPhone) {
+        byPhone = new Map();
+        logoutsAt.set(session.end, byPhone);
+      }
+      byPhone.set(session.phone, id);
       jobs.push({
         id,
         runAt,
@@ -151,21 +174,18 @@ export function planJobs(sessions: readonly Session[], window: PlanWindow, revis
   for (const session of sessions) {
     const runAt = Math.max(session.start, now);
     if (session.end > now && within(runAt)) {
-      const after = logoutsByInstantAndPhone.get(`${session.start} ${session.phone}`);
-      jobs.push({
-        id: jobId('roster', 'login', session.agentId, session.start),
-        runAt,
-        data: {
-          action: 'login',
-          agentId: session.agentId,
-          phone: session.phone,
-          at: session.start,
-          kind: 'roster',
-          session: { start: session.start, end: session.end },
-          revision,
-          ...(after ? { after } : {}),
-        },
-      });
+      const after = logoutsAt.get(session.start)?.get(session.phone);
+      const data: ActionJobData = {
+        action: 'login',
+        agentId: session.agentId,
+        phone: session.phone,
+        at: session.start,
+        kind: 'roster',
+        session: { start: session.start, end: session.end },
+        revision,
+      };
+      if (after) data.after = after;
+      jobs.push({ id: jobId('roster', 'login', session.agentId, session.start, keyOf), runAt, data });
     }
   }
   return jobs;

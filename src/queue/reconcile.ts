@@ -17,6 +17,8 @@ import type { AgentLoginState } from '../store/store.js';
  */
 
 const PENDING: ReadonlySet<JobState> = new Set(['delayed', 'waiting', 'prioritized', 'active']);
+/** The IDs `parseJobId` may read as a logout. */
+const LOGOUT_ID = /^(?:logout|release|manual-logout)-/;
 
 export interface ReconcileInput {
   desired: DesiredJob[];
@@ -116,12 +118,17 @@ function planReleases(input: ReconcileInput, adding: DesiredJob[], removing: Set
   const inside = new Set(
     sessions.filter((s) => s.start <= now && now < s.end).map((s) => s.agentId as string),
   );
+  // Usually every agent rota logged in is inside a session: then no job needs a look.
+  const outside = [...agents].filter(
+    ([agentId, state]) => state.loggedIn && state.source !== 'manual' && !inside.has(agentId),
+  );
+  if (outside.length === 0) return [];
   const logoutPending = new Set<string>();
   for (const [id, state] of existing) {
+    // Only a logout's ID starts so (a roster logout, a release, a manual logout): the others need no parse.
+    if (!PENDING.has(state) || removing.has(id) || !LOGOUT_ID.test(id)) continue;
     const parsed = parseJobId(id);
-    if (parsed?.action === 'logout' && parsed.at <= now && PENDING.has(state) && !removing.has(id)) {
-      logoutPending.add(parsed.agentId);
-    }
+    if (parsed?.action === 'logout' && parsed.at <= now) logoutPending.add(parsed.agentId);
   }
   for (const job of adding) {
     if (job.data.action === 'logout' && job.runAt <= now) logoutPending.add(job.data.agentId);
@@ -141,9 +148,8 @@ function planReleases(input: ReconcileInput, adding: DesiredJob[], removing: Set
     }
   }
   const releases: DesiredJob[] = [];
-  for (const [agentId, state] of agents) {
-    if (!state.loggedIn || state.source === 'manual' || inside.has(agentId) || logoutPending.has(agentId))
-      continue;
+  for (const [agentId, state] of outside) {
+    if (logoutPending.has(agentId)) continue;
     const id = jobId('release', 'logout', agentId, state.since);
     if (existing.has(id)) continue;
     releases.push({

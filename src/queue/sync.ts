@@ -1,4 +1,5 @@
 import { byRunOrder, CATCH_UP_LOGOUT_MS, type DesiredJob, planJobs, syncWindow } from '../plan/jobs.js';
+import { waitForReplica } from '../redis/replication.js';
 import { expandRoster } from '../roster/expand.js';
 import { summarizeIssues } from '../roster/format.js';
 import { loadRoster } from '../roster/load.js';
@@ -88,6 +89,8 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     await SessionLog.of(store).record(expanded.sessions, revision, now);
     removed = (await applyDiff(queue, diff, now)).removed;
     await store.dropCancelMarks(diff.expiredCancelMarks);
+    // A failover right after this sync must not lose what it wrote: wait for a replica to have it.
+    await waitForReplica(store.redis);
   }
   return {
     ok: true,

@@ -16,7 +16,7 @@ export interface WorkerOptions {
   prefix: string;
   concurrency: number;
   rate?: RateLimit;
-  /** BullMQ lock: a worker that dies holds its jobs at most this long before another takes them. */
+  /** BullMQ job lock (default `LOCK_DURATION_MS`); stalled jobs are looked for twice as often. */
   lockDurationMs?: number;
   deps: Omit<AgentActionDeps, 'waitFor'>;
   /** A job failed for good (not one that will be retried): its ID, data and why. */
@@ -29,6 +29,28 @@ export interface WorkerOptions {
 export const HANDOVER_WAIT_MS = 15_000;
 /** How often the handover wait looks at the logout's state: a handover login is this late at most. */
 const HANDOVER_POLL_MS = 20;
+
+/**
+ * How long a worker's lock on a job lasts. BullMQ renews the locks of the jobs a worker holds every
+ * 1.25–2.5 s (a quarter to a half of this) while they run — through the wait for the instant (up to
+ * EARLY_MS), a handover wait (up to 15 s) and an API call (up to ROTA_API_TIMEOUT) alike — so a lock
+ * lapses only when its process dies, or its event loop is blocked for over 2.5 s (a 10,000-agent sync
+ * blocks it about 1 s at most). Another worker looks for jobs whose lock lapsed every half of this
+ * (only a job whose lock is gone is taken, so looking often is safe, and cheap: one script per worker),
+ * so a dead worker's jobs run again elsewhere within about 1.5 of these (7.5 s); the `already` outcome
+ * makes the repeat harmless.
+ */
+export const LOCK_DURATION_MS = 5000;
+/**
+ * A job may lose its lock this many times and still run again (a dead worker, then a Redis failover that
+ * outlasted a lock); one more and BullMQ fails it ("job stalled more than allowable limit").
+ */
+export const MAX_STALLED = 2;
+/**
+ * After a Redis connection error (a restart, a failover), a worker tries again to take or finish jobs
+ * this soon: BullMQ's default of 15 s would leave due jobs waiting, and a finished job's lock lapsing.
+ */
+export const RETRY_REDIS_MS = 1000;
 
 export interface HandoverWait {
   timeoutMs?: number;
@@ -61,7 +83,7 @@ export interface RunningWorker {
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const { redis, prefix } = options;
-  const lockDuration = options.lockDurationMs ?? 15_000;
+  const lockDuration = options.lockDurationMs ?? LOCK_DURATION_MS;
   // Job states for handover waits; shares the connection.
   const queue = openQueue(redis, prefix);
   const processor = createAgentActionProcessor({
@@ -74,10 +96,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const worker = new Worker<ActionJobData>(QUEUE_NAME, (job: Job<ActionJobData>) => processor(job), {
     connection: redis,
     prefix,
-    concurrency: options.concurrency,
+    // With a rate limit every job holds its slot EARLY_MS before its call (so calls keep to the rate):
+    // add the slots that hold time costs, or the slots, not the rate, would bound the calls.
+    concurrency: options.rate
+      ? options.concurrency + Math.ceil((options.rate.max * EARLY_MS) / options.rate.durationMs)
+      : options.concurrency,
     ...(options.rate ? { limiter: { max: options.rate.max, duration: options.rate.durationMs } } : {}),
     lockDuration,
-    stalledInterval: lockDuration,
+    stalledInterval: lockDuration / 2,
+    maxStalledCount: MAX_STALLED,
+    runRetryDelay: RETRY_REDIS_MS,
     settings: {
       backoffStrategy: (attemptsMade, _type, err) =>
         err instanceof RetryLater ? err.delayMs : retryDelay(attemptsMade, Math.random),

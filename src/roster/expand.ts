@@ -56,6 +56,8 @@ class Expansion {
   readonly window: Window;
   readonly #cronTimes = new Map<string, number[]>();
   readonly #windowDays = new Map<string, readonly [number, number]>();
+  /** Per shift, per zone and days looked at: its instances on every day but holidays. */
+  readonly #everyDay = new Map<Shift, Map<string, Instance[]>>();
 
   constructor(roster: Roster, window: Window) {
     this.holidays = new Set(roster.holidays.map((holiday) => dayNumber(holiday.date)));
@@ -70,6 +72,26 @@ class Expansion {
       this.#windowDays.set(clock.name, days);
     }
     return days;
+  }
+
+  /**
+   * The instances of `shift` on local days `first..last` of `clock`'s zone, every day but holidays: the
+   * same for every agent of a team in one zone who has no leave, so they are made once and shared (they
+   * are only read).
+   */
+  everyDay(shift: Shift, clock: ZoneClock, first: number, last: number): Instance[] {
+    let byZone = this.#everyDay.get(shift);
+    if (!byZone) {
+      byZone = new Map();
+      this.#everyDay.set(shift, byZone);
+    }
+    const key = `${clock.name}\n${first}\n${last}`;
+    let instances = byZone.get(key);
+    if (!instances) {
+      instances = shiftInstances(shift, clock, this, (day) => !this.holidays.has(day), first, last);
+      byZone.set(key, instances);
+    }
+    return instances;
   }
 
   /**
@@ -110,15 +132,13 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
     const clock = expansion.clocks.get(agent.timezone);
     const { spans, instances } = agentSpans(agent, shifts, clock, expansion);
     if (sharing.has(agent.id)) instancesOf.set(agent.id, instances);
+    const { id: agentId, team, phone, timezone: zone } = agent;
     for (const { start, end } of spans) {
-      sessions.push({
-        agentId: agent.id,
-        ...(agent.team === undefined ? {} : { team: agent.team }),
-        phone: agent.phone,
-        zone: agent.timezone,
-        start,
-        end,
-      });
+      sessions.push(
+        team === undefined
+          ? { agentId, phone, zone, start, end }
+          : { agentId, team, phone, zone, start, end },
+      );
     }
     for (const instance of instances) {
       if (instance.startFit === 'exact' && instance.endFit === 'exact') continue;
@@ -129,7 +149,18 @@ export function expandRoster(roster: Roster, window: Window): { sessions: Sessio
   sessions.sort((a, b) => a.start - b.start || compareIds(a.agentId, b.agentId));
   return {
     sessions,
-    issues: [...warnings, ...phoneClashErrors(roster, sessions, expansion.clocks, instancesOf)],
+    issues: [
+      ...warnings,
+      // Only agents who share a phone can clash: the others' sessions need no look.
+      ...(sharing.size === 0
+        ? []
+        : phoneClashErrors(
+            roster,
+            sessions.filter((session) => sharing.has(session.agentId)),
+            expansion.clocks,
+            instancesOf,
+          )),
+    ],
   };
 }
 
@@ -164,7 +195,16 @@ function agentSpans(
   let last = lastDay;
   for (;;) {
     const instances = shifts.flatMap(({ shift, onDay }) =>
-      shiftInstances(shift, clock, expansion, onDay ? (day) => onDay(day) && works(day) : works, first, last),
+      onDay === undefined && leave.length === 0
+        ? expansion.everyDay(shift, clock, first, last)
+        : shiftInstances(
+            shift,
+            clock,
+            expansion,
+            onDay ? (day) => onDay(day) && works(day) : works,
+            first,
+            last,
+          ),
     );
     const spans = mergeSpans(instances.filter((instance) => instance.end > instance.start)).filter(
       (span) => span.start < window.to && span.end > window.from,

@@ -107,7 +107,25 @@ function csvProblem(name: string, problem: Unreadable): string {
   }
 }
 
-/** What `loadRoster` found: the roster when nothing is an error, and the files it read (to watch). */
+/**
+ * The last roster text parsed, and what parsing gave. The scheduler reads an unchanged roster every
+ * ROTA_SYNC_INTERVAL, and parsing 10,000 agents is most of what such a re-sync costs; parsing is pure,
+ * so the same text of the same file gives the same roster. One entry: a process keeps one roster.
+ */
+let lastParse: { file: string; text: string; parsed: ReturnType<typeof parseRoster> } | undefined;
+
+function parseOnce(text: string, file: string): ReturnType<typeof parseRoster> {
+  if (lastParse?.file === file && lastParse.text === text) return lastParse.parsed;
+  lastParse = undefined; // the roster it held can go while the new one is parsed
+  const parsed = parseRoster(text, file);
+  lastParse = { file, text, parsed };
+  return parsed;
+}
+
+/**
+ * What `loadRoster` found: the roster when nothing is an error, and the files it read (to watch). The
+ * roster and issues may be the ones an earlier call gave for the same text: read them, never change them.
+ */
 export interface LoadedRoster {
   roster?: Roster;
   issues: RosterIssue[];
@@ -120,9 +138,11 @@ const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column 
 export async function loadRoster(file: string): Promise<LoadedRoster> {
   const read = await readText(file);
   if (!('text' in read)) return { issues: [fileIssue(file, rosterProblem(read))], files: [file] };
-  const parsed = parseRoster(read.text, file);
+  const parsed = parseOnce(read.text, file);
   const includes = parsed.roster?.includes ?? [];
-  if (!parsed.roster || includes.length === 0) return { ...parsed, files: [file] };
+  if (!parsed.roster || includes.length === 0) {
+    return { ...parsed, issues: [...parsed.issues], files: [file] };
+  }
 
   const paths = includes.map((include) =>
     isAbsolute(include.csv) ? normalize(include.csv) : join(dirname(file), include.csv),

@@ -124,6 +124,40 @@ describe('applyDiff', () => {
     expect(await dueTime(prefix, newLogout?.id as string)).toBe(start + 2 * H - EARLY_MS);
   });
 
+  it('adds and removes in several batches at once: every job is written, every removal counted', async () => {
+    const { queue } = freshQueue();
+    const start = ahead(3);
+    const window = syncWindow(Date.now(), 24 * H);
+    const sessions = Array.from({ length: 700 }, (_, i) => session(String(1000 + i), start, start + H));
+    const desired = planJobs(sessions, window, 'r1');
+    expect(desired).toHaveLength(1400);
+    await applyDiff(queue, diffOf(desired), Date.now());
+    expect((await queueStates(queue)).size).toBe(1400);
+
+    const logouts = desired.filter((job) => job.data.action === 'logout').map((job) => job.id);
+    expect(await applyDiff(queue, diffOf([], logouts), Date.now())).toEqual({ removed: 700 });
+    expect([...(await queueStates(queue)).keys()].sort()).toEqual(
+      desired
+        .filter((job) => job.data.action === 'login')
+        .map((job) => job.id)
+        .sort(),
+    );
+  });
+
+  it('rejects with the first failed batch, and adds no batch after it', async () => {
+    const { queue } = freshQueue();
+    const start = ahead(3);
+    const sessions = Array.from({ length: 1000 }, (_, i) => session(String(2000 + i), start, start + H));
+    const desired = planJobs(sessions, syncWindow(Date.now(), 24 * H), 'r1');
+    // BullMQ refuses a job ID with a colon: the batch holding it fails.
+    const broken = { ...(desired[600] as DesiredJob), id: 'login:broken' };
+    const jobs = [...desired.slice(0, 600), broken, ...desired.slice(601)];
+    await expect(applyDiff(queue, diffOf(jobs), Date.now())).rejects.toThrow();
+    const written = (await queueStates(queue)).size;
+    expect(written).toBeGreaterThanOrEqual(500);
+    expect(written).toBeLessThan(jobs.length - 500);
+  });
+
   it('REGRESSION: a job is due at runAt - EARLY_MS however long the sync took before writing it', async () => {
     // Jobs used to run late by the sync's own duration: BullMQ counts `delay` from the moment of writing.
     const { queue, prefix } = freshQueue();

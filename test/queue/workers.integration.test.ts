@@ -27,7 +27,7 @@ describe('workers', () => {
     expect(b.sim.calls()).toEqual([]);
     await first.stop('SIGKILL');
     const second = b.spawnRota(['worker']);
-    // The killed worker's jobs come back once their 15 s locks lapse and a stalled-job check runs.
+    // The killed worker's jobs come back once their 5 s locks lapse and a stalled-job check runs.
     const allDone = await waitUntil(
       () => withQueue(b, async (q) => (await q.getCompletedCount()) === ids.length),
       75_000,
