@@ -25,9 +25,8 @@ import { DateTime } from 'luxon';
 import { type SimulatedCall, startSimulator } from '../src/cloudagent/simulator.js';
 import { createLogger } from '../src/log.js';
 import { EARLY_MS } from '../src/queue/queue.js';
-import { syncOnce } from '../src/queue/sync.js';
 import { startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime, runWorker } from '../src/runtime.js';
+import { openRuntime, runWorker, syncRoster } from '../src/runtime.js';
 import {
   ascending,
   BENCH_ACCOUNT,
@@ -79,13 +78,7 @@ async function rotaChild(dir: string): Promise<void> {
   );
   await tell('up');
   await heard();
-  const synced = await syncOnce({
-    queue: runtime.queue,
-    store: runtime.store,
-    file: runtime.rosterFile,
-    now: Date.now(),
-    horizonMs: 86_400_000,
-  });
+  const synced = await syncRoster(runtime, { now: Date.now(), horizonMs: 86_400_000 });
   if (!synced.ok) throw new Error(`the bench roster did not sync: ${synced.issues[0]?.message}`);
   const worker = await runWorker(runtime);
   await tell('ready');

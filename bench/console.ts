@@ -14,9 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createLogger } from '../src/log.js';
-import { syncOnce } from '../src/queue/sync.js';
 import { freePort, startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime, startService } from '../src/runtime.js';
+import { openRuntime, startService, syncRoster } from '../src/runtime.js';
 import { report, smoke } from './common.js';
 
 const agents = Number(process.argv[2] ?? (smoke ? 200 : 2000));
@@ -92,13 +91,7 @@ try {
     { log: createLogger('silent') },
   );
   const now = Date.now();
-  const synced = await syncOnce({
-    queue: runtime.queue,
-    store: runtime.store,
-    file: runtime.rosterFile,
-    now,
-    horizonMs: HORIZON_MS,
-  });
+  const synced = await syncRoster(runtime, { now: now, horizonMs: HORIZON_MS });
   if (!synced.ok) throw new Error('the bench roster did not sync');
 
   // A day of history: the login of every session that has started in the last 24 h, a few of them failed.

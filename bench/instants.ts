@@ -8,7 +8,7 @@
  *    `Queue.addBulk` in batches of 1000 with `delay = runAt - t0` (t0 taken just before the writes, no
  *    timestamp), so each job is due late by the time the writes before it took.
  * 2. Lateness of single logins, each due alone at its own instant, from the instant to the request's
- *    arrival at the CloudAgent simulator (0 ms API latency): rota (roster → syncOnce → runWorker) beside
+ *    arrival at the CloudAgent simulator (0 ms API latency): rota (roster → syncRoster → runWorker) beside
  *    a raw BullMQ Queue + Worker with the same concurrency whose processor makes the same call with the
  *    same client. In 3 rounds, alternating which side goes first, on an emptied Redis each time.
  *
@@ -27,10 +27,9 @@ import { type Simulator, startSimulator } from '../src/cloudagent/simulator.js';
 import { createLogger } from '../src/log.js';
 import { type ActionJobData, type DesiredJob, parseJobId } from '../src/plan/jobs.js';
 import { EARLY_MS, jobOptions, QUEUE_NAME } from '../src/queue/queue.js';
-import { syncOnce } from '../src/queue/sync.js';
 import type { RedisClient } from '../src/redis/connection.js';
 import { type PrivateRedis, startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime, runWorker } from '../src/runtime.js';
+import { openRuntime, runWorker, syncRoster } from '../src/runtime.js';
 import { type Figure, judge, report, smoke } from './common.js';
 
 const [agents = smoke ? 200 : 10_000, singles = smoke ? 2 : 30] = process.argv.slice(2).map(Number);
@@ -103,13 +102,7 @@ async function scheduledInstants(redis: PrivateRedis) {
     try {
       const syncNow = Date.now();
       const syncStarted = performance.now();
-      const synced = await syncOnce({
-        queue: runtime.queue,
-        store: runtime.store,
-        file: runtime.rosterFile,
-        now: syncNow,
-        horizonMs: HORIZON_MS,
-      });
+      const synced = await syncRoster(runtime, { now: syncNow, horizonMs: HORIZON_MS });
       const syncMs = performance.now() - syncStarted;
       if (!synced.ok) throw new Error('the bench roster did not sync');
       const rota = await dueErrors(runtime.redis, runtime.prefix, (id) => {
@@ -167,7 +160,7 @@ function nextInstants(ids: string[]): Map<string, number> {
   return new Map(ids.map((id, i) => [id, start + i * SPACING_MS]));
 }
 
-/** Figure 2 (a): single logins through rota, roster → syncOnce → runWorker. */
+/** Figure 2 (a): single logins through rota, roster → syncRoster → runWorker. */
 async function rotaSingles(redis: PrivateRedis, sim: Simulator, ids: string[], phones: Map<string, string>) {
   const dir = await mkdtemp(join(tmpdir(), 'rota-bench-instants-'));
   try {
@@ -196,13 +189,7 @@ async function rotaSingles(redis: PrivateRedis, sim: Simulator, ids: string[], p
       { log: createLogger('silent') },
     );
     try {
-      const synced = await syncOnce({
-        queue: runtime.queue,
-        store: runtime.store,
-        file: runtime.rosterFile,
-        now: Date.now(),
-        horizonMs: 86_400_000,
-      });
+      const synced = await syncRoster(runtime, { now: Date.now(), horizonMs: 86_400_000 });
       if (!synced.ok) throw new Error('the singles roster did not sync');
       const worker = await runWorker(runtime);
       try {
@@ -312,7 +299,7 @@ try {
     `2. single logins, each alone at its instant: arrival at the simulator (0 ms latency) − instant`,
   );
   console.log(
-    `   (concurrency ${CONCURRENCY}; rota: syncOnce + runWorker; raw: Queue + Worker, same client)`,
+    `   (concurrency ${CONCURRENCY}; rota: syncRoster + runWorker; raw: Queue + Worker, same client)`,
   );
   console.log(
     `   lateness                ${cell('rota', W)}${cell('raw BullMQ', W)}${cell('rota ÷ raw', W)}`,

@@ -16,9 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/log.js';
-import { syncOnce } from '../src/queue/sync.js';
 import { freePort, startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime } from '../src/runtime.js';
+import { openRuntime, syncRoster } from '../src/runtime.js';
 import {
   BENCH_ACCOUNT,
   Child,
@@ -112,13 +111,7 @@ async function main(agents: number): Promise<void> {
     });
     let delayed = 0;
     try {
-      const synced = await syncOnce({
-        queue: runtime.queue,
-        store: runtime.store,
-        file: runtime.rosterFile,
-        now: Date.now(),
-        horizonMs: 7 * 86_400_000,
-      });
+      const synced = await syncRoster(runtime, { now: Date.now(), horizonMs: 7 * 86_400_000 });
       if (!synced.ok) throw new Error('the bench roster did not sync');
       // The catch-up jobs (due now) out: the worker holds the queue without working it.
       await runtime.queue.drain();

@@ -24,9 +24,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createLogger } from '../src/log.js';
 import { EARLY_MS, jobOptions } from '../src/queue/queue.js';
-import { syncOnce } from '../src/queue/sync.js';
 import { startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime } from '../src/runtime.js';
+import { openRuntime, syncRoster } from '../src/runtime.js';
 import {
   Child,
   duration,
@@ -93,13 +92,7 @@ async function rotaChild(dir: string, agents: number): Promise<void> {
   // Like the scheduler, keep nothing of a sync's result but its counts.
   const sync = async () => {
     const started = performance.now();
-    const result = await syncOnce({
-      queue: runtime.queue,
-      store: runtime.store,
-      file: runtime.rosterFile,
-      now: Date.now(),
-      horizonMs: HORIZON_MS,
-    });
+    const result = await syncRoster(runtime, { now: Date.now(), horizonMs: HORIZON_MS });
     const ms = performance.now() - started;
     if (!result.ok) throw new Error(`the bench roster did not sync: ${result.issues[0]?.message}`);
     const strays = result.additions.filter((job) => !moved.has(job.data.agentId)).length;
@@ -135,14 +128,7 @@ async function saveFirstSync(url: string, dir: string, file: string): Promise<nu
   });
   try {
     const now = Date.now();
-    const result = await syncOnce({
-      queue: runtime.queue,
-      store: runtime.store,
-      file: runtime.rosterFile,
-      now,
-      horizonMs: HORIZON_MS,
-      dryRun: true,
-    });
+    const result = await syncRoster(runtime, { now: now, horizonMs: HORIZON_MS, dryRun: true });
     if (!result.ok) throw new Error('the bench roster did not plan');
     const jobs: SavedJob[] = result.additions.map((job) => {
       const { timestamp: _t, delay: _d, ...opts } = jobOptions(job, now);

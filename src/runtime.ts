@@ -10,7 +10,7 @@ import { Metrics } from './metrics.js';
 import { pauseActions } from './queue/admin.js';
 import { type ActionQueue, JOB_STATES, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
-import { syncOnce } from './queue/sync.js';
+import { type SyncResult, syncOnce } from './queue/sync.js';
 import { type RunningWorker, startWorker } from './queue/worker.js';
 import {
   createRedis,
@@ -204,14 +204,28 @@ export function runScheduler(runtime: Runtime, file = runtime.rosterFile): Runni
       finished: (result) => runtime.events.emit('sync:finished', result),
       failed: (error) => runtime.events.emit('sync:failed', error),
     },
-    sync: () =>
-      syncOnce({
-        queue: runtime.queue,
-        store: runtime.store,
-        file,
-        now: Date.now(),
-        horizonMs: config.ROTA_HORIZON,
-      }),
+    sync: () => syncRoster(runtime, { now: Date.now(), file }),
+  });
+}
+
+export interface SyncRosterOptions {
+  now: number;
+  /** The roster file; the runtime's (ROTA_ROSTER) when absent. */
+  file?: string;
+  /** How far ahead to plan; ROTA_HORIZON when absent. */
+  horizonMs?: number;
+  dryRun?: boolean;
+}
+
+/** One sync of the runtime's queue and store with a roster: what `rota sync` and the scheduler do. */
+export function syncRoster(runtime: Runtime, options: SyncRosterOptions): Promise<SyncResult> {
+  return syncOnce({
+    queue: runtime.queue,
+    store: runtime.store,
+    file: options.file ?? runtime.rosterFile,
+    now: options.now,
+    horizonMs: options.horizonMs ?? runtime.config.ROTA_HORIZON,
+    ...(options.dryRun ? { dryRun: true } : {}),
   });
 }
 

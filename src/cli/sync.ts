@@ -1,4 +1,4 @@
-import { syncOnce } from '../queue/sync.js';
+import { syncRoster } from '../runtime.js';
 import { parseFlags, printJson, type Verb } from './io.js';
 import { withRuntime } from './one-shot.js';
 import { nameFile, printIssues, rosterArgument, rosterPath } from './roster-file.js';
@@ -12,14 +12,7 @@ export const run: Verb = async (args, io) => {
   const dryRun = values['dry-run'];
   return withRuntime(io, async (runtime) => {
     const { shown, path: file } = rosterPath(rosterArgument(positionals), io);
-    const result = await syncOnce({
-      queue: runtime.queue,
-      store: runtime.store,
-      file,
-      now: io.now(),
-      horizonMs: runtime.config.ROTA_HORIZON,
-      dryRun,
-    });
+    const result = await syncRoster(runtime, { now: io.now(), file, dryRun });
     if (!result.ok) {
       const errors = nameFile(result.issues, file, shown);
       if (values.json) printJson(io, { ok: false, file: shown, dryRun, errors });

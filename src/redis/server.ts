@@ -29,14 +29,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function ping(port: number): Promise<boolean> {
+/**
+ * Whether a redis-server on `port` of 127.0.0.1 answers PING within half a second (one loading its AOF
+ * answers -LOADING: not yet up; one with a password answers -NOAUTH: up all the same).
+ */
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.setTimeout(500);
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
     });
     socket.once('timeout', () => {
       socket.destroy();
@@ -79,7 +83,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     });
     const deadline = Date.now() + 10_000;
     while (!exited && Date.now() < deadline) {
-      if (await ping(port)) {
+      if (await answersPing(port)) {
         return {
           url: `redis://127.0.0.1:${port}`,
           port,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/plan/decide.js';
 import type { ActionJobData } from '../../src/plan/jobs.js';
 import type { AgentId, Session } from '../../src/roster/types.js';
+import { loginData } from '../helpers/jobs.js';
 
 const T = Date.parse('2026-12-01T03:30:00Z');
 const M = 60_000;
@@ -81,34 +82,24 @@ describe('decide: a job never acts against the current plan', () => {
   });
 });
 
-{
-  const NOW = Date.parse('2026-12-01T04:30:00Z');
-  const data = (over: Partial<ActionJobData> = {}): ActionJobData => ({
-    action: 'login',
-    agentId: '1',
-    at: NOW,
-    kind: 'roster',
-    revision: 'r',
-    session: { start: NOW, end: NOW + 60 * M },
-    ...over,
+const NOW = Date.parse('2026-12-01T04:30:00Z');
+const data = (over: Partial<ActionJobData> = {}) => loginData(NOW, over);
+describe('decide for a requeued job: the worker skips one the current plan no longer wants', () => {
+  const session: Session = {
+    agentId: '1' as AgentId,
+    phone: '+91',
+    zone: 'Asia/Kolkata',
+    start: NOW - 60 * M,
+    end: NOW + 60 * M,
+  };
+  it.each([
+    ['a login inside its session', data({ at: NOW - 60 * M }), [session], undefined],
+    ['a login whose session ended', data({ at: NOW - 180 * M }), [], 'stale'],
+    ['a logout while the agent is on shift', data({ action: 'logout' }), [session], 'inside a session'],
+    ['a manual login', data({ kind: 'manual', deadline: NOW }), [], undefined],
+  ])('%s', (_, job, sessions, note) => {
+    const decision = decide(job, sessions, NOW, 0);
+    if (note === undefined) expect(decision.call).toBe(true);
+    else expect(decision.call === false && decision.reason).toContain(note);
   });
-  describe('decide for a requeued job: the worker skips one the current plan no longer wants', () => {
-    const session: Session = {
-      agentId: '1' as AgentId,
-      phone: '+91',
-      zone: 'Asia/Kolkata',
-      start: NOW - 60 * M,
-      end: NOW + 60 * M,
-    };
-    it.each([
-      ['a login inside its session', data({ at: NOW - 60 * M }), [session], undefined],
-      ['a login whose session ended', data({ at: NOW - 180 * M }), [], 'stale'],
-      ['a logout while the agent is on shift', data({ action: 'logout' }), [session], 'inside a session'],
-      ['a manual login', data({ kind: 'manual', deadline: NOW }), [], undefined],
-    ])('%s', (_, job, sessions, note) => {
-      const decision = decide(job, sessions, NOW, 0);
-      if (note === undefined) expect(decision.call).toBe(true);
-      else expect(decision.call === false && decision.reason).toContain(note);
-    });
-  });
-}
+});

@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ActionJobData } from '../../src/plan/jobs.js';
 import { type JobView, nextActions, pickJobs, requeuedData } from '../../src/queue/admin.js';
 import { localDaysWindow } from '../../src/time/zone-clock.js';
+import { loginData } from '../helpers/jobs.js';
 
 const M = 60_000;
 /** 2026-12-01 10:00 in Kolkata. */
 const NOW = Date.parse('2026-12-01T04:30:00Z');
 
-const data = (over: Partial<ActionJobData> = {}): ActionJobData => ({
-  action: 'login',
-  agentId: '1',
-  at: NOW,
-  kind: 'roster',
-  revision: 'r',
-  session: { start: NOW, end: NOW + 60 * M },
-  ...over,
-});
+const data = (over: Partial<ActionJobData> = {}) => loginData(NOW, over);
 
 describe('requeuedData', () => {
   it('drops the conflict window and gives a passed deadline 30 minutes from now', () => {

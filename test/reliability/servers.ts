@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/redis/server.js';
+import { answersPing, freePort } from '../../src/redis/server.js';
 
 /**
  * Private Redis topologies for the reliability suite, all on 127.0.0.1 and each in a temp folder of its
@@ -29,25 +29,6 @@ export interface RedisNode {
   start(): Promise<void>;
   /** One command on a short-lived connection that does not retry. */
   call(...args: (string | number)[]): Promise<unknown>;
-}
-
-/** Answers PING within half a second (a loading AOF answers -LOADING, which is not yet up). */
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
-      socket.destroy();
-      // A server with a password answers -NOAUTH: up all the same.
-      resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** Whether nothing listens on `port` of 127.0.0.1. */
@@ -161,7 +142,7 @@ export async function startNode(options: NodeOptions = {}): Promise<RedisNode> {
       started.once('error', () => {});
       await until(`redis-server on port ${port}`, async () => {
         if (!node.running()) throw new Error(`redis-server on port ${port} exited; see ${dir}`);
-        return pong(port);
+        return answersPing(port);
       });
     },
     call: (...command) => redisCall(port, ...command),
