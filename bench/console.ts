@@ -12,10 +12,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { createLogger } from '../src/log.js';
 import { freePort, startPrivateRedis } from '../src/redis/server.js';
 import { openRuntime, startService, syncRoster } from '../src/runtime.js';
+import { launchChromium } from './chromium.js';
 import { report, smoke } from './common.js';
 
 const agents = Number(process.argv[2] ?? (smoke ? 200 : 2000));
@@ -30,17 +30,6 @@ const SHIFTS: Record<string, string> = {
   weekend: '{ days: [sat-sun], start: "08:00", end: "20:00" }',
   support: '{ days: [mon-sat], start: "10:00", end: "19:00" }',
 };
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 function rosterYaml(): string {
   const lines = ['version: 1', 'timezone: Asia/Kolkata', 'teams:'];
   for (const team of TEAMS) lines.push(`  ${team}: { shifts: [${SHIFTS[team]}] }`);
@@ -120,7 +109,7 @@ try {
   const url = service.http?.url ?? '';
   const plan = await (await fetch(`${url}/api/plan`)).text();
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const firstRows: number[] = [];
   const fullPlan: number[] = [];
   const blank: number[] = [];

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../bench/chromium.js';
 import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/redis/server.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
@@ -18,16 +19,6 @@ import { type Bench, oneOff, openBench, ROOT, secondsFromNow } from '../helpers/
 
 const TOKEN = 'console-test-token-0123456789';
 const ZONE = 'Asia/Kolkata';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PHONES = {
   '2001': '+919800002001',
   '2002': '+919800002002',
@@ -72,7 +63,7 @@ let url: string;
 const attempts: Record<string, { outcome: string; message: string }> = {};
 
 beforeAll(async () => {
-  const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const launching = launchChromium();
   bench = await openBench({
     agents: PASSWORDS,
     credentials: { ...PASSWORDS, '2003': 'not-the-password' },
