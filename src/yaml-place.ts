@@ -128,8 +128,17 @@ function nodeAt(doc: Doc, path: YamlPath): { node: unknown; found: number } {
   return { node: deref(doc, node), found: path.length };
 }
 
+/** What can say where a value of a YAML file is written. */
+export interface Placer {
+  /** The place of the value at `path`; for a missing key, the mapping that lacks it; for an empty
+   * document, the file as a whole. */
+  at(path: YamlPath): Place;
+  /** The place of key `key` in the mapping at `path`. */
+  keyAt(path: YamlPath, key: string): Place;
+}
+
 /** A parsed YAML file that can say where things are in it. */
-export interface YamlFile {
+export interface YamlFile extends Placer {
   file: string;
   text: string;
   doc: Doc;
@@ -137,11 +146,6 @@ export interface YamlFile {
   offsetPlace(offset: number, path: YamlPath): Place;
   /** The place of a node's first character. */
   nodePlace(node: unknown, path: YamlPath): Place;
-  /** The place of the value at `path`; for a missing key, the mapping that lacks it; for an empty
-   * document, the file as a whole. */
-  at(path: YamlPath): Place;
-  /** The place of key `key` in the mapping at `path`. */
-  keyAt(path: YamlPath, key: string): Place;
 }
 
 /**
@@ -179,6 +183,49 @@ export function parseYaml(text: string, file: string, options: { keysAsWritten?:
       const pair = isMap(map) ? map.items.find((p) => keyText(p.key) === key) : undefined;
       return nodePlace(pair?.key ?? map, [...path, key]);
     },
+  };
+}
+
+/**
+ * Places in a file read without `yaml` (`readPlainYaml`), found only when one is looked at: most are
+ * never read (they matter for a problem), and finding them needs the file parsed with `yaml`. The
+ * first place read parses it once and settles every place given out so far, so the parse is not kept.
+ * The file name is known at once; line, column and path are read through.
+ */
+export function lazyPlacer(text: string, file: string, options: { keysAsWritten?: boolean } = {}): Placer {
+  let waiting: { settle(where: YamlFile): void }[] = [];
+  const settleAll = () => {
+    const where = parseYaml(text, file, options);
+    for (const place of waiting) place.settle(where);
+    waiting = [];
+  };
+  const lazy = (find: (where: YamlFile) => Place): Place => {
+    let found: Place | undefined;
+    const place = (): Place => {
+      if (found === undefined) settleAll();
+      return found as Place;
+    };
+    waiting.push({
+      settle(where) {
+        found = find(where);
+      },
+    });
+    return {
+      file,
+      get line() {
+        return place().line;
+      },
+      get column() {
+        return place().column;
+      },
+      get path() {
+        return place().path;
+      },
+    };
+  };
+  return {
+    at: (path) => lazy((where) => where.at(path)),
+    keyAt: (path, key) => lazy((where) => where.keyAt(path, key)),
   };
 }
 

@@ -12,7 +12,9 @@ import {
   deref,
   keepAsWritten,
   keyText,
+  lazyPlacer,
   type Place,
+  type Placer,
   parseYaml,
   unresolvedAlias,
   wholeFile,
@@ -20,6 +22,7 @@ import {
   type YamlPath,
   yamlMessage,
 } from '../yaml-place.js';
+import { readPlainYaml } from '../yaml-plain.js';
 import { type RosterInput, type RotationInput, type ShiftInput, validateRoster } from './schema.js';
 import type { Agent, AgentId, CsvColumns, Include, Roster, RosterIssue, Rotation, Shift } from './types.js';
 
@@ -121,7 +124,7 @@ function keepSourceText(doc: Doc): void {
   }
 }
 
-function zodIssues(issues: readonly z.core.$ZodIssue[], where: YamlFile): RosterIssue[] {
+function zodIssues(issues: readonly z.core.$ZodIssue[], where: Placer): RosterIssue[] {
   return issues.flatMap((zodIssue) =>
     zodIssue.code === 'unrecognized_keys'
       ? zodIssue.keys.map((key) =>
@@ -148,7 +151,7 @@ function teamRotates(data: Record<string, unknown>, name: unknown): boolean {
 }
 
 /** Rules across entries, on the raw data so they are reported even when other parts are wrong. */
-function crossCheck(data: unknown, where: YamlFile): RosterIssue[] {
+function crossCheck(data: unknown, where: Placer): RosterIssue[] {
   if (!isMapping(data) || !Array.isArray(data.agents)) return [];
   const teams = isMapping(data.teams) ? Object.keys(data.teams) : data.teams == null ? [] : undefined;
   // Included files may give an agent with nothing here its shifts: `loadRoster` warns once it has read them.
@@ -201,7 +204,7 @@ function crossCheck(data: unknown, where: YamlFile): RosterIssue[] {
   return issues;
 }
 
-function buildRoster(input: RosterInput, file: string, where: YamlFile): Roster {
+function buildRoster(input: RosterInput, file: string, where: Placer): Roster {
   const placed = (shifts: ShiftInput[], path: YamlPath): Shift[] =>
     shifts.map((shift, j) => ({ ...shift, place: where.at([...path, j]) }));
   // Keys only where written, so a roster without the newer features keeps its revision.
@@ -260,8 +263,37 @@ function buildRoster(input: RosterInput, file: string, where: YamlFile): Roster 
 
 const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column - b.column;
 
-/** Parse and validate a roster. `roster` is present only when no issue is an error. */
+/** `agents[i].id` and `agents[i].phone`: text even when written as a number (see `keepSourceText`). */
+const keptAsWritten = (path: readonly PropertyKey[]) =>
+  path.length === 3 &&
+  path[0] === 'agents' &&
+  typeof path[1] === 'number' &&
+  (path[2] === 'id' || path[2] === 'phone');
+
+/** Validate a roster's data, read from `file`; `where` places what is found in it. */
+function checkRoster(
+  data: unknown,
+  file: string,
+  where: Placer,
+  warnings: RosterIssue[],
+): { roster?: Roster; issues: RosterIssue[] } {
+  const result = validateRoster(data);
+  const issues = [...warnings, ...crossCheck(data, where)];
+  if (!result.success) issues.push(...zodIssues(result.error.issues, where));
+  issues.sort(byPlace);
+  if (!result.success || issues.some((i) => i.severity === 'error')) return { issues };
+  return { roster: buildRoster(result.data, file, where), issues };
+}
+
+/**
+ * Parse and validate a roster. `roster` is present only when no issue is an error. A plain file (most
+ * are) is read quickly, its places found only if one is needed; any other is read with `yaml`, which
+ * says what is wrong with it and where.
+ */
 export function parseRoster(text: string, file: string): { roster?: Roster; issues: RosterIssue[] } {
+  const plain = readPlainYaml(text, { keepAsWritten: keptAsWritten });
+  if (plain !== undefined) return checkRoster(plain.data, file, lazyPlacer(text, file), []);
+
   const where = parseYaml(text, file);
   const { doc } = where;
   const warnings = doc.warnings.map((w) => yamlIssue(w, where, 'warning'));
@@ -280,11 +312,5 @@ export function parseRoster(text: string, file: string): { roster?: Roster; issu
 
   keepSourceText(doc);
   // Expansion is bounded above, so yaml's own alias counter (which also trips on modest reuse) is off.
-  const data: unknown = doc.toJS({ maxAliasCount: -1 });
-  const result = validateRoster(data);
-  const issues = [...warnings, ...crossCheck(data, where)];
-  if (!result.success) issues.push(...zodIssues(result.error.issues, where));
-  issues.sort(byPlace);
-  if (!result.success || issues.some((i) => i.severity === 'error')) return { issues };
-  return { roster: buildRoster(result.data, file, where), issues };
+  return checkRoster(doc.toJS({ maxAliasCount: -1 }), file, where, warnings);
 }
