@@ -62,6 +62,72 @@ describe('the session log', () => {
     expect(await logged(log)).toEqual([{ agentId: '1001', start: NOW - H, end: NOW + H, revision: 'rev-a' }]);
   });
 
+  it('rewrites only the changed sessions on a new revision: the others keep their member and revision', async () => {
+    const { store } = queues.open();
+    const redis = queues.redis();
+    const log = SessionLog.of(store);
+    const week = (agent: string, hour: number, team?: string) =>
+      [0, 1, 2].map((day) => session(agent, NOW + day * D + hour * H, NOW + day * D + (hour + 8) * H, team));
+    // 1004 has sessions of its team and one of its own, without a team.
+    const steady = [
+      ...week('1001', 3, 'morning'),
+      ...week('1002', 3),
+      ...week('1004', 5, 'night').slice(0, 2),
+      session('1004', NOW + 2 * D + 5 * H, NOW + 2 * D + 13 * H),
+    ];
+    // A team with a quote and a comma, and the key in it: its content is still told from its revision.
+    const odd = week('1005', 4, 'a","revision":"x');
+    await log.record([...steady, ...odd, ...week('1003', 3, 'morning')], 'rev-a', NOW - H);
+    const before = await redis.zrange(log.key, 0, -1);
+    // 1003 moved team and hours; no one else changed.
+    await log.record([...steady, ...odd, ...week('1003', 6, 'evening')], 'rev-b', NOW);
+    const after = await redis.zrange(log.key, 0, -1);
+    const others = (members: string[]) => members.filter((json) => !json.includes('"1003"'));
+    expect(others(after)).toEqual(others(before));
+    expect(others(before)).toHaveLength(12);
+    expect(after.filter((json) => !before.includes(json))).toHaveLength(3);
+    expect(await logged(log)).toEqual(
+      expect.arrayContaining([
+        { agentId: '1001', start: NOW + 3 * H, end: NOW + 11 * H, team: 'morning', revision: 'rev-a' },
+        {
+          agentId: '1005',
+          start: NOW + 4 * H,
+          end: NOW + 12 * H,
+          team: 'a","revision":"x',
+          revision: 'rev-a',
+        },
+        { agentId: '1003', start: NOW + 6 * H, end: NOW + 14 * H, team: 'evening', revision: 'rev-b' },
+      ]),
+    );
+    expect((await logged(log)).filter((s) => s.agentId === '1003').map((s) => s.revision)).toEqual([
+      'rev-b',
+      'rev-b',
+      'rev-b',
+    ]);
+    // Each member is what `JSON.stringify` of the whole session makes, as it was before members were
+    // compared by content.
+    expect(others(before).sort()).toEqual(
+      [...steady, ...odd]
+        .map(({ agentId, team, phone, zone, start, end }) =>
+          JSON.stringify({ agentId, team, phone, zone, start, end, revision: 'rev-a' }),
+        )
+        .sort(),
+    );
+  });
+
+  it('keeps one member of a session logged twice under two revisions', async () => {
+    const { store } = queues.open();
+    const redis = queues.redis();
+    const log = SessionLog.of(store);
+    const soon = session('1001', NOW + H, NOW + 9 * H);
+    // Two schedulers on two revisions of a roster that both have this session.
+    await log.record([soon], 'rev-a', NOW);
+    await redis.zadd(log.key, soon.start, JSON.stringify({ ...soon, revision: 'rev-b' }));
+    await log.record([soon], 'rev-c', NOW);
+    expect(await redis.zcard(log.key)).toBe(1);
+    expect((await logged(log))[0]?.revision).toMatch(/^rev-[ab]$/);
+  });
+
   it('reads the sessions that start in [from, to), by start then agent', async () => {
     const { store } = queues.open();
     const log = SessionLog.of(store);
