@@ -6,7 +6,7 @@ import type { Logger } from '../src/log.js';
 import { decide } from '../src/plan/decide.js';
 import { type ActionJobData, actionDeadline } from '../src/plan/jobs.js';
 import { nextStep } from '../src/plan/retry.js';
-import type { HistoryEntry, Store } from '../src/store/store.js';
+import type { AgentLoginState, HistoryEntry, Store } from '../src/store/store.js';
 
 /**
  * What a worker does for one login or logout: still wanted by the current plan? Then wait for the
@@ -21,7 +21,7 @@ export interface ActionResult {
 }
 
 /** The store operations the processor needs; `src/store` implements them. */
-export type ActionStore = Pick<Store, 'agentSessions' | 'record' | 'setAgentState'>;
+export type ActionStore = Pick<Store, 'agentSessions' | 'record'>;
 
 export interface AgentActionDeps {
   client: CloudAgentClient;
@@ -52,7 +52,13 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
   const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;
 
-  async function record(job: Job<ActionJobData>, startedAt: number, entry: Partial<HistoryEntry>) {
+  /** Records the attempt, with the agent's state when the attempt reached one, then reports and logs it. */
+  async function record(
+    job: Job<ActionJobData>,
+    startedAt: number,
+    entry: Partial<HistoryEntry>,
+    state?: AgentLoginState,
+  ) {
     const { data } = job;
     const full = {
       jobId: job.id ?? '',
@@ -66,7 +72,7 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
       ...(data.source ? { source: data.source } : {}),
       ...entry,
     } as HistoryEntry;
-    await deps.store.record(full);
+    await deps.store.record(full, state);
     deps.onAttempt?.(full);
     const { jobId, ...rest } = full;
     deps.log.info({ ...rest, job: jobId }, `${data.action} ${data.agentId}: ${full.outcome}`);
@@ -105,12 +111,6 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
       password,
       ...(data.phone ? { phone: data.phone } : {}),
     });
-    await record(job, startedAt, {
-      outcome: result.outcome,
-      message: result.message,
-      latencyMs: result.latencyMs,
-      ...(result.httpStatus !== undefined ? { httpStatus: result.httpStatus } : {}),
-    });
     const { conflictSince } = data;
     const step = nextStep(result.outcome, result.message, {
       now: now(),
@@ -121,14 +121,29 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
       ...(result.scope ? { scope: result.scope } : {}),
       random,
     });
+    // A completed login or logout is what rota achieved for the agent: written with the attempt.
+    const state: AgentLoginState | undefined =
+      step.kind === 'complete'
+        ? {
+            loggedIn: data.action === 'login',
+            since: now(),
+            source: data.kind,
+            ...(data.phone ? { phone: data.phone } : {}),
+          }
+        : undefined;
+    await record(
+      job,
+      startedAt,
+      {
+        outcome: result.outcome,
+        message: result.message,
+        latencyMs: result.latencyMs,
+        ...(result.httpStatus !== undefined ? { httpStatus: result.httpStatus } : {}),
+      },
+      state,
+    );
     switch (step.kind) {
       case 'complete':
-        await deps.store.setAgentState(data.agentId, {
-          loggedIn: data.action === 'login',
-          since: now(),
-          source: data.kind,
-          ...(data.phone ? { phone: data.phone } : {}),
-        });
         return { outcome: result.outcome, message: result.message };
       case 'retry':
         if (result.outcome === 'conflict' && conflictSince === undefined) {

@@ -157,6 +157,34 @@ describe('the agent-action processor', () => {
     expect(retry).toBeInstanceOf(RetryLater);
     expect((retry as RetryLater).delayMs).toBe(1500);
     await expect(s.process(s.job({}, 1))).rejects.toThrow(new UnrecoverableError('Invalid Authentication'));
+    // Every attempt is recorded; neither changed what rota achieved for the agent.
+    expect((await s.store.history()).map((e) => e.outcome)).toEqual(['transient', 'rejected']);
+    expect(await s.store.agentStates()).toEqual(new Map());
+  });
+
+  it('writes the attempt and the state it reached in one store call, and reports it once written', async () => {
+    const s = setup([{ outcome: 'done', message: 'ok', httpStatus: 200 }]);
+    await s.plan(T, T + 60 * M);
+    const events: unknown[] = [];
+    const process = createAgentActionProcessor({
+      ...s.deps,
+      store: {
+        agentSessions: (agentId) => s.store.agentSessions(agentId),
+        record: async (entry, state) => {
+          events.push(['record', entry.outcome, state]);
+          await s.store.record(entry, state);
+          events.push('written');
+        },
+      },
+      onAttempt: (entry) => events.push(['reported', entry.outcome]),
+    });
+    await process(s.job());
+    expect(events).toEqual([
+      ['record', 'done', { loggedIn: true, since: T + 120, source: 'roster', phone: '+91' }],
+      'written',
+      ['reported', 'done'],
+    ]);
+    expect(s.logLines.map((line) => JSON.parse(line).msg)).toEqual(['login 1001: done']);
   });
 
   it('starts the 2-minute conflict window at the first conflict, and gives up when it has passed', async () => {
