@@ -186,49 +186,6 @@ export function parseYaml(text: string, file: string, options: { keysAsWritten?:
   };
 }
 
-/**
- * Places in a file read without `yaml` (`readPlainYaml`), found only when one is looked at: most are
- * never read (they matter for a problem), and finding them needs the file parsed with `yaml`. The
- * first place read parses it once and settles every place given out so far, so the parse is not kept.
- * The file name is known at once; line, column and path are read through.
- */
-export function lazyPlacer(text: string, file: string, options: { keysAsWritten?: boolean } = {}): Placer {
-  let waiting: { settle(where: YamlFile): void }[] = [];
-  const settleAll = () => {
-    const where = parseYaml(text, file, options);
-    for (const place of waiting) place.settle(where);
-    waiting = [];
-  };
-  const lazy = (find: (where: YamlFile) => Place): Place => {
-    let found: Place | undefined;
-    const place = (): Place => {
-      if (found === undefined) settleAll();
-      return found as Place;
-    };
-    waiting.push({
-      settle(where) {
-        found = find(where);
-      },
-    });
-    return {
-      file,
-      get line() {
-        return place().line;
-      },
-      get column() {
-        return place().column;
-      },
-      get path() {
-        return place().path;
-      },
-    };
-  };
-  return {
-    at: (path) => lazy((where) => where.at(path)),
-    keyAt: (path, key) => lazy((where) => where.keyAt(path, key)),
-  };
-}
-
 /** The key written at `start` (`phone` in `phone: "+91..."`, also when quoted). */
 function keySource(text: string, start: number): string {
   const m = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:\n]*?))\s*:/.exec(text.slice(start, start + 200));

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { mixedRoster } from '../bench/roster.js';
-import { keepAsWritten } from '../src/yaml-place.js';
+import { keepAsWritten, parseYaml } from '../src/yaml-place.js';
 import { readPlainYaml } from '../src/yaml-plain.js';
 import { ROOT } from './helpers/rota.js';
 
@@ -43,13 +43,36 @@ function exact(value: unknown): string {
   return `${typeof value}:${JSON.stringify(value)}`;
 }
 
-/** Whatever the plain reader gives, `yaml` gives the same; returns whether the plain reader read it. */
+/** Every path to a value in `data`, with each mapping's keys. */
+function* paths(data: unknown, path: PropertyKey[] = []): Generator<{ path: PropertyKey[]; keys: string[] }> {
+  const keys = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.keys(data) : [];
+  yield { path, keys };
+  if (Array.isArray(data)) for (const [i, item] of data.entries()) yield* paths(item, [...path, i]);
+  for (const key of keys) yield* paths((data as Record<string, unknown>)[key], [...path, key]);
+}
+
+/**
+ * Whatever the plain reader gives, `yaml` gives the same: the data, and the place of every value, of
+ * every key, of a key that is not there and of a path that goes on past a value. Returns whether the
+ * plain reader read the text.
+ */
 function agrees(text: string): boolean {
-  const plain = readPlainYaml(text, { keepAsWritten: idOrPhone });
+  const plain = readPlainYaml(text, 'f.yaml', { keepAsWritten: idOrPhone });
   if (plain === undefined) return false;
   const full = readByYaml(text);
   expect(full, `yaml finds a problem in what the plain reader read:\n${text}`).toBeDefined();
   expect(exact(plain.data), text).toBe(exact(full?.data));
+  const where = parseYaml(text, 'f.yaml');
+  for (const { path, keys } of paths(plain.data)) {
+    for (const asked of [path, [...path, 'missing'], [...path, 0, 'x']]) {
+      expect(plain.where.at(asked), `${text}\nat ${JSON.stringify(asked)}`).toEqual(where.at(asked));
+    }
+    for (const key of [...keys, 'missing']) {
+      expect(plain.where.keyAt(path, key), `${text}\nkey ${key} at ${JSON.stringify(path)}`).toEqual(
+        where.keyAt(path, key),
+      );
+    }
+  }
   return true;
 }
 
@@ -140,7 +163,7 @@ describe('readPlainYaml reads what yaml reads, or leaves the text to it', () => 
       agrees(`v: ${scalar}\nlist: [${scalar === '' ? '""' : scalar}]\n`);
       agrees(`agents:\n  - id: ${scalar}\n    phone: ${scalar}\n    team: ${scalar}\n`);
     }
-    expect(readPlainYaml('agents:\n  - id: 0123\n', { keepAsWritten: idOrPhone })?.data).toEqual({
+    expect(readPlainYaml('agents:\n  - id: 0123\n', 'f.yaml', { keepAsWritten: idOrPhone })?.data).toEqual({
       agents: [{ id: '0123' }],
     });
   });
@@ -160,7 +183,7 @@ describe('readPlainYaml reads what yaml reads, or leaves the text to it', () => 
       '? a\n: 1\n',
     ];
     for (const text of texts) agrees(text);
-    const data = readPlainYaml('__proto__: {a: 1}\n')?.data as object;
+    const data = readPlainYaml('__proto__: {a: 1}\n', 'f.yaml')?.data as object;
     expect(Object.getOwnPropertyDescriptor(data, '__proto__')?.value).toEqual({ a: 1 });
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
   });
@@ -181,7 +204,7 @@ describe('readPlainYaml reads what yaml reads, or leaves the text to it', () => 
       'a: [1, 2\n',
       'a:\n\t- 1\n',
     ];
-    for (const text of left) expect(readPlainYaml(text), JSON.stringify(text)).toBeUndefined();
+    for (const text of left) expect(readPlainYaml(text, 'f.yaml'), JSON.stringify(text)).toBeUndefined();
   });
 
   it('generated documents, whole and damaged', () => {

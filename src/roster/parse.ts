@@ -12,7 +12,6 @@ import {
   deref,
   keepAsWritten,
   keyText,
-  lazyPlacer,
   type Place,
   type Placer,
   parseYaml,
@@ -287,12 +286,11 @@ function checkRoster(
 
 /**
  * Parse and validate a roster. `roster` is present only when no issue is an error. A plain file (most
- * are) is read quickly, its places found only if one is needed; any other is read with `yaml`, which
- * says what is wrong with it and where.
+ * are) is read quickly; any other is read with `yaml`, which says what is wrong with it and where.
  */
 export function parseRoster(text: string, file: string): { roster?: Roster; issues: RosterIssue[] } {
-  const plain = readPlainYaml(text, { keepAsWritten: keptAsWritten });
-  if (plain !== undefined) return checkRoster(plain.data, file, lazyPlacer(text, file), []);
+  const plain = readPlainYaml(text, file, { keepAsWritten: keptAsWritten });
+  if (plain !== undefined) return checkRoster(plain.data, file, plain.where, []);
 
   const where = parseYaml(text, file);
   const { doc } = where;
