@@ -21,24 +21,21 @@ import {
   SCALAR_STYLE,
   type ScalarEvent,
 } from 'js-yaml';
-import { LineCounter } from 'yaml';
+import { isScalar, LineCounter, type ScalarTag, Schema } from 'yaml';
 import { formatPath, type Place, type Placer, type YamlPath } from './yaml-place.js';
 
-/** A plain scalar as `yaml`'s core schema reads it (same tests, same order, same conversions). */
+/** `yaml`'s own core-schema tags that read plain scalars (null, bool, int, float), in its order. */
+const PLAIN_TAGS = new Schema({ schema: 'core' }).tags.filter(
+  (tag): tag is ScalarTag & { test: RegExp } => tag.default === true && tag.test !== undefined,
+);
+
+/** A plain scalar as `yaml` reads it: by the first of its core tags that matches, else text. */
 function resolvePlain(text: string): unknown {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(text)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;
-  if (/^0o[0-7]+$/.test(text)) return Number.parseInt(text.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(text)) return Number.parseInt(text, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(text)) {
-    if (text.slice(-3).toLowerCase() === 'nan') return Number.NaN;
-    return text[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text)) return Number.parseFloat(text);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text)) return Number.parseFloat(text);
-  return text;
+  const tag = PLAIN_TAGS.find(({ test }) => test.test(text));
+  if (tag === undefined) return text;
+  // The core tags resolve whatever their test lets through: nothing to report.
+  const value = tag.resolve(text, () => {}, { intAsBigInt: false });
+  return isScalar(value) ? value.value : value;
 }
 
 /** A key longer than this is left to `yaml`, which limits implicit keys to 1,024 characters. */

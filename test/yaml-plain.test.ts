@@ -4,16 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { mixedRoster } from '../bench/roster.js';
+import { keptAsWritten } from '../src/roster/parse.js';
 import { keepAsWritten, parseYaml } from '../src/yaml-place.js';
 import { readPlainYaml } from '../src/yaml-plain.js';
 import { ROOT } from './helpers/rota.js';
-
-/** `agents[i].id` and `agents[i].phone`, as the roster keeps them. */
-const idOrPhone = (path: readonly PropertyKey[]) =>
-  path.length === 3 &&
-  path[0] === 'agents' &&
-  typeof path[1] === 'number' &&
-  (path[2] === 'id' || path[2] === 'phone');
 
 /**
  * The same text read by `yaml` as the full path reads a roster: undefined when yaml finds an error or a
@@ -57,7 +51,7 @@ function* paths(data: unknown, path: PropertyKey[] = []): Generator<{ path: Prop
  * plain reader read the text.
  */
 function agrees(text: string): boolean {
-  const plain = readPlainYaml(text, 'f.yaml', { keepAsWritten: idOrPhone });
+  const plain = readPlainYaml(text, 'f.yaml', { keepAsWritten: keptAsWritten });
   if (plain === undefined) return false;
   const full = readByYaml(text);
   expect(full, `yaml finds a problem in what the plain reader read:\n${text}`).toBeDefined();
@@ -163,7 +157,9 @@ describe('readPlainYaml reads what yaml reads, or leaves the text to it', () => 
       agrees(`v: ${scalar}\nlist: [${scalar === '' ? '""' : scalar}]\n`);
       agrees(`agents:\n  - id: ${scalar}\n    phone: ${scalar}\n    team: ${scalar}\n`);
     }
-    expect(readPlainYaml('agents:\n  - id: 0123\n', 'f.yaml', { keepAsWritten: idOrPhone })?.data).toEqual({
+    expect(
+      readPlainYaml('agents:\n  - id: 0123\n', 'f.yaml', { keepAsWritten: keptAsWritten })?.data,
+    ).toEqual({
       agents: [{ id: '0123' }],
     });
   });

@@ -110,16 +110,19 @@ function aliasProblem(doc: Doc, where: YamlFile): RosterIssue | undefined {
 }
 
 /**
- * Agent IDs and phone numbers are text even when written without quotes: take them from the source
- * so `0123` keeps its zero and `+919876543210` its plus.
+ * Agent IDs and phone numbers are text even when written without quotes: taken from the source so
+ * `0123` keeps its zero and `+919876543210` its plus, by both readers (`keepSourceText`, `keptAsWritten`).
  */
+const AGENT_TEXT_FIELDS = new Set<unknown>(['id', 'phone']);
+
+/** The agent fields as written, in a document read by `yaml`. */
 function keepSourceText(doc: Doc): void {
   const agents = deref(doc, doc.get('agents', true));
   if (!isSeq(agents)) return;
   for (const item of agents.items) {
     const agent = deref(doc, item);
     if (!isMap(agent)) continue;
-    for (const key of ['id', 'phone']) keepAsWritten(agent.get(key, true), 'numbers');
+    for (const key of AGENT_TEXT_FIELDS) keepAsWritten(agent.get(key, true), 'numbers');
   }
 }
 
@@ -262,12 +265,9 @@ function buildRoster(input: RosterInput, file: string, where: Placer): Roster {
 
 const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column - b.column;
 
-/** `agents[i].id` and `agents[i].phone`: text even when written as a number (see `keepSourceText`). */
-const keptAsWritten = (path: readonly PropertyKey[]) =>
-  path.length === 3 &&
-  path[0] === 'agents' &&
-  typeof path[1] === 'number' &&
-  (path[2] === 'id' || path[2] === 'phone');
+/** `agents[i].id` and `agents[i].phone` for the plain reader, as `keepSourceText` for `yaml`'s. */
+export const keptAsWritten = (path: readonly PropertyKey[]) =>
+  path.length === 3 && path[0] === 'agents' && typeof path[1] === 'number' && AGENT_TEXT_FIELDS.has(path[2]);
 
 /** Validate a roster's data, read from `file`; `where` places what is found in it. */
 function checkRoster(
