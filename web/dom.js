@@ -38,3 +38,10 @@ export function fill(element, ...children) {
 
 /** The element by ID (the page's fixed parts, from index.html). */
 export const $ = (id) => document.getElementById(id);
+
+/** Keeps the focus on the element with the same `data-key` when `container` is drawn again. */
+export function keepFocus(container, draw) {
+  const key = container.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+  draw();
+  if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
+}

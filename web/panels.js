@@ -1,15 +1,8 @@
 // rota console: the header, the failures panel, the legend and the details of a mark.
 
-import { $, fill, h } from './dom.js';
+import { $, fill, h, keepFocus } from './dom.js';
 import { MARKS } from './model.js';
 import { duration, lateness, relative } from './time.js';
-
-/** Keeps the focus on the element with the same `data-key` when `container` is drawn again. */
-export function keepFocus(container, draw) {
-  const key = container.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
-  draw();
-  if (key) container.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus({ preventScroll: true });
-}
 
 export function renderHeader({ about, status, model, clock, now, fetchedAt, stale }) {
   $('version').textContent = `v${about.version}`;

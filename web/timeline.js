@@ -2,11 +2,11 @@
 // marks. Only the rows in view (plus a margin) are in the document, at a fixed height over a spacer, so
 // 2,000 agents scroll as lightly as 20.
 
-import { h } from './dom.js';
+import { h, keepFocus } from './dom.js';
 import { MARKS } from './model.js';
 
 const HOUR_MS = 3_600_000;
-export const ROW_HEIGHT = 34;
+const ROW_HEIGHT = 34;
 /** Rows drawn beyond the ones in view, above and below. */
 const MARGIN = 12;
 /** Marks closer than this (px) are pushed apart, so each can be pointed at. */
@@ -207,21 +207,19 @@ export function createTimeline(scroller, { pxPerHour, onScroll }) {
 
   /** Everything again (new data, filter or scale); the element in focus is found again by its key. */
   function redraw() {
-    const focused = scroller.contains(document.activeElement)
-      ? document.activeElement?.dataset.key
-      : undefined;
-    laneWidth = Math.max(0, x(view.to));
-    const width = labelWidth() + laneWidth;
-    canvas.style.width = `${width}px`;
-    body.style.height = `${view.rows.length * ROW_HEIGHT}px`;
-    drawAxis();
-    for (const element of drawn.values()) element.remove();
-    drawn.clear();
-    first = 0;
-    last = -1;
-    drawRows(true);
-    nameDay();
-    if (focused) rowsBox.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+    keepFocus(rowsBox, () => {
+      laneWidth = Math.max(0, x(view.to));
+      const width = labelWidth() + laneWidth;
+      canvas.style.width = `${width}px`;
+      body.style.height = `${view.rows.length * ROW_HEIGHT}px`;
+      drawAxis();
+      for (const element of drawn.values()) element.remove();
+      drawn.clear();
+      first = 0;
+      last = -1;
+      drawRows(true);
+      nameDay();
+    });
   }
 
   /** The instant at the middle of the lanes in view. */
@@ -251,7 +249,7 @@ export function createTimeline(scroller, { pxPerHour, onScroll }) {
       scroller.scrollLeft = Math.max(0, x(ms) - (scroller.clientWidth - labelWidth()) * fraction);
       nameDay();
     },
-    /** Scrolls the row with `key` into view and focuses `selector` in it. */
+    /** Scrolls the row with `key` into view and returns its element (null when no row has that key). */
     reveal(key) {
       const index = view.rows.findIndex((row) => row.key === key);
       if (index < 0) return null;

@@ -2,8 +2,8 @@ import { planJobs } from '../plan/jobs.js';
 import { pickJobs, readJobs, readStatus, rosterZone } from '../queue/admin.js';
 import { type ActionQueue, JOB_STATES } from '../queue/queue.js';
 import type { AdminEntry, Store } from '../store/store.js';
-import { ZoneClock, ZoneClocks } from '../time/zone-clock.js';
-import { failureRow, inZone, jobRow, nextRow } from './show.js';
+import { ZoneClock } from '../time/zone-clock.js';
+import { failureRow, inZone, isoWriter, jobRow, nextRow } from './show.js';
 
 /**
  * The JSON documents of the admin views — `rota status|jobs|history --json` and the console's
@@ -13,7 +13,8 @@ import { failureRow, inZone, jobRow, nextRow } from './show.js';
 
 export async function statusDocument(queue: ActionQueue, store: Store, now: number) {
   const status = await readStatus(queue, store, now);
-  const clock = new ZoneClock(await rosterZone(store));
+  // The status carries the plan's meta: its zone is `rosterZone`'s, without reading the meta again.
+  const clock = new ZoneClock(status.plan?.zone ?? 'UTC');
   const at = (ms: number) => inZone(clock, ms);
   const { paused, plan, rosterError } = status;
   return {
@@ -33,8 +34,6 @@ export async function statusDocument(queue: ActionQueue, store: Store, now: numb
   };
 }
 
-export type StatusDocument = Awaited<ReturnType<typeof statusDocument>>;
-
 export interface JobsQuery {
   /** One of `JOB_STATES`; all of them when absent. */
   state?: (typeof JOB_STATES)[number];
@@ -47,8 +46,6 @@ export async function jobsDocument(queue: ActionQueue, store: Store, query: Jobs
   const picked = pickJobs(jobs, query.agentId === undefined ? {} : { agentId: query.agentId });
   return { zone: clock.name, jobs: picked.map((job) => jobRow(job, clock)) };
 }
-
-export type JobsDocument = Awaited<ReturnType<typeof jobsDocument>>;
 
 export async function historyDocument(store: Store, query: { since: number; agentId?: string }) {
   const clock = new ZoneClock(await rosterZone(store));
@@ -64,8 +61,6 @@ export async function historyDocument(store: Store, query: { since: number; agen
   };
 }
 
-export type HistoryDocument = Awaited<ReturnType<typeof historyDocument>>;
-
 /**
  * The stored plan (what the scheduler last synced) over `[from, to)`: its sessions, and the actions a
  * sync at `now` derives from them — the same rows as `rota plan --json`.
@@ -73,8 +68,7 @@ export type HistoryDocument = Awaited<ReturnType<typeof historyDocument>>;
 export async function storedPlanDocument(store: Store, query: { from: number; to: number; now: number }) {
   const [meta, sessions] = await Promise.all([store.planMeta(), store.sessions()]);
   const zone = meta?.zone ?? 'UTC';
-  const clocks = new ZoneClocks();
-  const iso = (where: string, ms: number) => clocks.get(where).iso(ms);
+  const iso = isoWriter();
   const inWindow = sessions.filter((s) => s.end > query.from && s.start < query.to);
   const jobs = planJobs(inWindow, { now: query.now, from: query.from, to: query.to }, meta?.revision ?? '');
   const zoneOf = new Map(inWindow.map((s) => [s.agentId as string, s.zone]));
@@ -114,5 +108,3 @@ export async function storedPlanDocument(store: Store, query: { from: number; to
     }),
   };
 }
-
-export type PlanDocument = Awaited<ReturnType<typeof storedPlanDocument>>;

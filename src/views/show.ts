@@ -1,6 +1,6 @@
 import type { JobView } from '../queue/admin.js';
 import { formatDuration } from '../time/grammar.js';
-import type { ZoneClock } from '../time/zone-clock.js';
+import { type ZoneClock, ZoneClocks } from '../time/zone-clock.js';
 
 /**
  * How rota shows times, durations and jobs to a person, on the command line and in the console (and the
@@ -20,6 +20,28 @@ export function inZone(clock: ZoneClock, ms: number, precision: Precision = 'sec
 /** `2026-12-01 03:30:00Z`. */
 export function inUtc(ms: number, precision: Precision = 'seconds'): string {
   return `${new Date(ms).toISOString().slice(0, CLOCK_END[precision]).replace('T', ' ')}Z`;
+}
+
+/**
+ * `clock.iso` by zone name, each (zone, instant) written once: the rows of a plan repeat a few instants
+ * for thousands of agents, and each `iso` asks the zone for its offset.
+ */
+export function isoWriter(): (zone: string, ms: number) => string {
+  const clocks = new ZoneClocks();
+  const written = new Map<string, Map<number, string>>();
+  return (zone, ms) => {
+    let byInstant = written.get(zone);
+    if (!byInstant) {
+      byInstant = new Map();
+      written.set(zone, byInstant);
+    }
+    let text = byInstant.get(ms);
+    if (text === undefined) {
+      text = clocks.get(zone).iso(ms);
+      byInstant.set(ms, text);
+    }
+    return text;
+  };
 }
 
 /** Lateness or latency: `312ms` under 10 s, else `1m30s` (negative: early). */

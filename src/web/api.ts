@@ -16,7 +16,7 @@ import type { ConsoleDeps } from './server.js';
  */
 
 /** How often the page asks again. */
-export const REFRESH_MS = 5000;
+const REFRESH_MS = 5000;
 
 const text = z.string().max(200).optional();
 

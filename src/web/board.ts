@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ActionQueue } from '../queue/queue.js';
 
 /** Where bull-board is mounted. */
-export const BOARD_PATH = '/queues';
+const BOARD_PATH = '/queues';
 
 /**
  * bull-board at `/queues`, read-only, for engineers who know BullMQ: the raw queue, every job and its

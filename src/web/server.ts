@@ -109,7 +109,7 @@ function buildApp(options: WebOptions): FastifyInstance {
   if (options.console) {
     registerPage(app);
     registerApi(app, options.console);
-    if (options.console.adminToken !== undefined) registerActions(app, options.console);
+    registerActions(app, options.console);
     registerBoard(app, options.console.queue);
   }
 

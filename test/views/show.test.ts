@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZoneClock } from '../../src/time/zone-clock.js';
-import { inUtc, inZone, relative, span } from '../../src/views/show.js';
+import { inUtc, inZone, isoWriter, relative, span } from '../../src/views/show.js';
 
 const M = 60_000;
 /** 2026-12-01 10:00 in Kolkata. */
@@ -23,6 +23,20 @@ describe('showing times', () => {
       '9999ms',
       '1m30s',
       '-1h',
+    ]);
+  });
+});
+
+describe('isoWriter', () => {
+  it('writes each (zone, instant) as the zone clock does', () => {
+    const iso = isoWriter();
+    const london = Date.parse('2026-03-29T01:00:00Z'); // the hour London springs forward
+    expect(iso('Asia/Kolkata', NOW)).toBe(kolkata.iso(NOW));
+    expect(iso('Asia/Kolkata', NOW)).toBe('2026-12-01T10:00:00+05:30');
+    expect(iso('America/New_York', NOW + 250)).toBe('2026-11-30T23:30:00.250-05:00');
+    expect([iso('Europe/London', london - 1), iso('Europe/London', london)]).toEqual([
+      '2026-03-29T00:59:59.999+00:00',
+      '2026-03-29T02:00:00+01:00',
     ]);
   });
 });
