@@ -1,9 +1,8 @@
 import { UsageError } from '../errors/index.js';
 import { type Attempt, cancelJob, type JobFilter, pickJobs, readJobs, rosterZone } from '../queue/admin.js';
-import { PENDING_STATES } from '../queue/queue.js';
-import { readDate } from '../time/grammar.js';
+import { UNFINISHED_STATES } from '../queue/queue.js';
 import { localDaysWindow } from '../time/zone-clock.js';
-import { parseFlags, type Verb } from './io.js';
+import { dateFlag, parseFlags, type Verb } from './io.js';
 import { withRuntime } from './one-shot.js';
 
 /** `rota cancel JOB_ID... | --agent ID [--date DATE]`: remove pending jobs. */
@@ -14,15 +13,13 @@ export const run: Verb = async (args, io) => {
   }
   if (values.date !== undefined && values.agent === undefined)
     throw new UsageError('--date goes with --agent');
-  const read = values.date === undefined ? undefined : readDate(values.date);
-  if (read && !read.ok) throw new UsageError(`--date ${read.message}`);
-  const date = read?.ok ? read.value : undefined;
+  const date = dateFlag('date', values.date);
   return withRuntime(io, async (runtime) => {
     let ids = positionals;
     if (values.agent !== undefined) {
       const filter: JobFilter = { agentId: values.agent };
       if (date !== undefined) filter.window = localDaysWindow(await rosterZone(runtime.store), date, 1);
-      const jobs = pickJobs(await readJobs(runtime.queue, [...PENDING_STATES, 'active']), filter);
+      const jobs = pickJobs(await readJobs(runtime.queue, UNFINISHED_STATES), filter);
       // A job already running is not the person's mistake: it is left to finish, and said so.
       for (const job of jobs.filter((j) => j.state === 'active')) {
         io.stdout(`left ${job.id} to finish: it is running now\n`);

@@ -1,5 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../errors/index.js';
+import { readDate } from '../time/grammar.js';
+import type { IsoDate } from '../time/zone-clock.js';
 
 /** What a verb may touch of the process: passed in so tests can drive verbs in-process. */
 export interface Io {
@@ -27,6 +29,14 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The date a flag gives (`--from 2026-12-01`), if given; a usage error naming the flag if it is not one. */
+export function dateFlag(name: string, text: string | undefined, note = ''): IsoDate | undefined {
+  if (text === undefined) return undefined;
+  const read = readDate(text);
+  if (!read.ok) throw new UsageError(`--${name} ${read.message}${note}`);
+  return read.value;
 }
 
 /** One JSON document on stdout, nothing else there. */

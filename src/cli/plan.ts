@@ -7,22 +7,15 @@ import { sessionWeeks } from '../roster/rotation.js';
 import type { RosterIssue, Session } from '../roster/types.js';
 import { quote } from '../text/printable.js';
 import { table } from '../text/table.js';
-import { formatDuration, readDate } from '../time/grammar.js';
+import { formatDuration } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
 import { sessionsCalendar } from '../views/calendar.js';
-import { inUtc, inZone } from '../views/show.js';
-import { parseFlags, printJson, type Verb } from './io.js';
+import { inUtc, inZone, isoWriter } from '../views/show.js';
+import { dateFlag, parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
 
 const DEFAULT_DAYS = 7;
 const MAX_DAYS = 366;
-
-function readFrom(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const read = readDate(text);
-  if (!read.ok) throw new UsageError(`--from ${read.message} (in the roster's zone)`);
-  return read.value;
-}
 
 function readDays(text: string | undefined): number {
   if (text === undefined) return DEFAULT_DAYS;
@@ -68,7 +61,7 @@ export const run: Verb = async (args, io) => {
     format: { type: 'string' },
   });
   const file = rosterArgument(positionals);
-  const from = readFrom(values.from);
+  const from = dateFlag('from', values.from, " (in the roster's zone)");
   const days = readDays(values.days);
   const format = readFormat(values.format, values.json, values.agent);
   const config = loadConfig(io.env);
@@ -103,21 +96,7 @@ export const run: Verb = async (args, io) => {
   const jobs = planJobs(sessions, window, revision).sort(byRunOrder);
   const zoneOf = new Map(sessions.map((session) => [session.agentId as string, session.zone]));
   const clocks = new ZoneClocks();
-  // Thousands of agents share a few instants and zones: each (zone, instant) is written out once.
-  const written = new Map<string, Map<number, string>>();
-  const iso = (zone: string, ms: number) => {
-    let byInstant = written.get(zone);
-    if (!byInstant) {
-      byInstant = new Map();
-      written.set(zone, byInstant);
-    }
-    let text = byInstant.get(ms);
-    if (text === undefined) {
-      text = clocks.get(zone).iso(ms);
-      byInstant.set(ms, text);
-    }
-    return text;
-  };
+  const iso = isoWriter();
   const zone = (job: DesiredJob) => zoneOf.get(job.data.agentId) ?? roster.timezone;
 
   if (format === 'json') {

@@ -5,7 +5,6 @@ import { adherenceCsv, adherenceDocument, adherenceRow } from '../report/export.
 import { SessionLog } from '../store/session-log.js';
 import { printable } from '../text/printable.js';
 import { table } from '../text/table.js';
-import { readDate } from '../time/grammar.js';
 import {
   DAY_MS,
   dayNumber,
@@ -16,7 +15,7 @@ import {
   ZoneClock,
 } from '../time/zone-clock.js';
 import { span } from '../views/show.js';
-import { parseFlags, printJson, type Verb } from './io.js';
+import { dateFlag, parseFlags, printJson, type Verb } from './io.js';
 import { withRuntime } from './one-shot.js';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -25,17 +24,9 @@ type Format = (typeof FORMATS)[number];
 /** Sessions this far around the period are read as neighbours (a person's login before, a late logout). */
 const AROUND_MS = 2 * DAY_MS;
 
-function dateFlag(name: string, text: string | undefined): IsoDate | undefined {
-  if (text === undefined) return undefined;
-  const read = readDate(text);
-  if (!read.ok) throw new UsageError(`--${name} ${read.message}`);
-  return read.value;
-}
-
-/** `HH:MM:SS` on the row's date, else with its own date in front. */
-function clockOf(clock: ZoneClock, date: IsoDate, ms: number | null): string {
-  if (ms === null) return '';
-  const iso = clock.iso(ms);
+/** `HH:MM:SS` of an ISO instant on the row's date, else with its own date in front. */
+function clockOf(date: IsoDate, iso: string | null): string {
+  if (iso === null) return '';
   return iso.slice(0, 10) === date ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
@@ -68,11 +59,11 @@ function showTable(report: Adherence, clock: ZoneClock): string {
             row.date,
             printable(row.agentId),
             printable(row.team ?? ''),
-            clockOf(clock, row.date, row.scheduledLoginMs),
-            clockOf(clock, row.date, row.actualLoginMs),
+            clockOf(row.date, row.scheduledLogin),
+            clockOf(row.date, row.actualLogin),
             late(row.loginLateMs),
-            clockOf(clock, row.date, row.scheduledLogoutMs),
-            clockOf(clock, row.date, row.actualLogoutMs),
+            clockOf(row.date, row.scheduledLogout),
+            clockOf(row.date, row.actualLogout),
             late(row.logoutLateMs),
             `${row.loginAttempts}/${row.logoutAttempts}`,
             `${row.loginOutcome ?? '-'}/${row.logoutOutcome ?? '-'}`,

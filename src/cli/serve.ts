@@ -1,6 +1,6 @@
 import { loadConfig, requireApiAccount } from '../config/env.js';
 import { ShutdownError } from '../errors/index.js';
-import { openRuntime, startService } from '../runtime.js';
+import { openRuntime, type Runtime, type ServiceParts, startService } from '../runtime.js';
 import { type Io, parseFlags } from './io.js';
 
 /**
@@ -8,16 +8,12 @@ import { type Io, parseFlags } from './io.js';
  * SIGINT, then stop taking jobs, let calls in flight finish and exit 0. A signal while waiting for Redis
  * ends the wait (exit 0); a part that cannot start stops the others and exits 1 with one line.
  */
-export async function serve(
-  args: string[],
-  io: Io,
-  parts: { worker: boolean; scheduler: boolean },
-): Promise<number> {
+export async function serve(args: string[], io: Io, parts: ServiceParts): Promise<number> {
   parseFlags(args, {}, false);
   const config = loadConfig(io.env);
   // A worker without its account fails here, before waiting for Redis.
   if (parts.worker) requireApiAccount(config);
-  let runtime: Awaited<ReturnType<typeof openRuntime>>;
+  let runtime: Runtime;
   try {
     runtime = await openRuntime(io.env, io.cwd, { config, shutdown: io.shutdown });
   } catch (error) {
