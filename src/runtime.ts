@@ -193,7 +193,7 @@ export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
   };
 }
 
-export function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningScheduler {
+function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningScheduler {
   const { config, log } = runtime;
   runtime.metrics.recordSchedulerStart(config.ROTA_SYNC_INTERVAL, Date.now());
   return startScheduler({

@@ -1,4 +1,5 @@
 import type { Action } from '../cloudagent/types.js';
+import { redact, writtenForms } from '../text/redact.js';
 import { formatDuration } from '../time/grammar.js';
 import { inUtc } from '../views/show.js';
 
@@ -18,6 +19,9 @@ export const ALERT_KINDS = [
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = 'warning' | 'critical';
 export type AlertState = 'firing' | 'resolved';
+
+/** A due action not started this long after its instant is late (`action-late`; the report's "missed"). */
+export const LATE_AFTER_MS = 60_000;
 
 /** How bad each kind is: one agent or a kept plan is a warning; nobody being logged in is critical. */
 export const SEVERITY: Record<AlertKind, AlertSeverity> = {
@@ -67,7 +71,7 @@ export interface AlertJob {
 
 const aboutJob = (job: AlertJob) => ({ agent: job.agentId, action: job.action, job: job.id });
 
-export function actionFailedKey(jobId: string): string {
+function actionFailedKey(jobId: string): string {
   return `action-failed:${jobId}`;
 }
 
@@ -166,14 +170,12 @@ export function accountResumed(): Notice {
   };
 }
 
-/** Below this length a secret cannot be told apart from words, and is not looked for in a message. */
-const SHORTEST_SECRET = 8;
-
-/** `text` with every occurrence of each secret replaced: a second guard, after the client's own. */
+/**
+ * `text` with every secret, in every form it may be written, replaced: a second guard, after the
+ * client's own (too short a secret is not looked for: see `src/text/redact.ts`).
+ */
 export function withoutSecrets(text: string, secrets: readonly string[]): string {
-  return secrets
-    .filter((secret) => secret.length >= SHORTEST_SECRET)
-    .reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  return redact(text, secrets.flatMap(writtenForms));
 }
 
 /** The webhook body for a notice, at `now`; every secret in `secrets` is redacted from the message. */

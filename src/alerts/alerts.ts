@@ -12,6 +12,7 @@ import {
   actionCompleted,
   actionFailed,
   alertBody,
+  LATE_AFTER_MS,
   type Notice,
   rosterInvalid,
   rosterValid,
@@ -27,8 +28,6 @@ import { createWebhookPoster } from './webhook.js';
  * notices passes the Redis gate (one process sends each alert) and goes to the outbox.
  */
 
-/** A due action not started this long after its instant is late. */
-export const LATE_AFTER_MS = 60_000;
 /** How often the queue is checked for late actions and a long pause. */
 export const CHECK_EVERY_MS = 10_000;
 
@@ -55,7 +54,6 @@ export interface AlertsOptions {
 }
 
 export interface RunningAlerts {
-  outbox: AlertOutbox;
   /** Stops listening and checking; waits briefly for alerts in hand, then drops the rest. */
   stop(): Promise<void>;
 }
@@ -129,7 +127,6 @@ export function startAlerts(options: AlertsOptions): RunningAlerts {
   });
 
   return {
-    outbox,
     async stop() {
       for (const [name, listener] of subscribed) events.off(name, listener as never);
       await watch.stop();

@@ -67,7 +67,7 @@ const PAGE = 500;
  * nothing takes them), and the delayed ones read earliest first, only until the first that is
  * not yet due — not the whole week ahead.
  */
-export async function readOverdue(queue: ActionQueue, before: number): Promise<PendingAction[]> {
+async function readOverdue(queue: ActionQueue, before: number): Promise<PendingAction[]> {
   const found: PendingAction[] = [];
   const keep = (job: PendingAction) => {
     if (job.attemptsMade === 0 && job.dueAt < before) found.push(job);

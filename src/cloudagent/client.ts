@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { redact, writtenForms } from '../text/redact.js';
 import { ROTA_VERSION } from '../version.js';
 import { type Answer, decideOutcome } from './outcome.js';
 import type { CallRequest, CallResult, CloudAgentClient, CloudAgentClientOptions } from './types.js';
@@ -36,6 +37,8 @@ export function createCloudAgentClient(options: CloudAgentClientOptions): CloudA
       `the CloudAgent connection count must be a whole number of at least 1, not ${maxSockets}`,
     );
   }
+  // The API key's forms are the same for every call: found once.
+  const accountSecrets = writtenForms(options.apiKey);
   const transport = endpoint.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({
     keepAlive: true,
@@ -132,7 +135,7 @@ export function createCloudAgentClient(options: CloudAgentClientOptions): CloudA
 
       const answer = await send(headers, body, request);
       const decision = decideOutcome(answer, Date.now());
-      const secrets = [request.password, options.apiKey, token, body].flatMap(writtenForms);
+      const secrets = [...accountSecrets, ...[request.password, token, body].flatMap(writtenForms)];
       const result: CallResult = {
         outcome: decision.outcome,
         message: redact(decision.message, secrets),
@@ -202,43 +205,4 @@ function describeError(error: unknown): { code?: string; detail: string } {
   const inner = error instanceof AggregateError ? error.errors.map((e) => String(e?.message ?? e)) : [];
   const detail = error.message || inner.join('; ') || code || error.name;
   return code === undefined ? { detail } : { code, detail };
-}
-
-/**
- * A secret is redacted by its value only from this length on. A shorter one cannot be told apart from
- * ordinary words: password "a" would garble "Basic realm" into "B[redacted]sic re[redacted]lm", and the
- * gaps would show the password to anyone reading. Short secrets are kept out of text in the first place
- * instead: the client puts none in a message, and the logger redacts them by field (log.ts).
- */
-const MIN_REDACTED_LENGTH = 6;
-
-/** A secret as it may come back in an answer: as sent, URL- and form-encoded, and inside a JSON string. */
-function writtenForms(secret: string): string[] {
-  const forms = [
-    secret,
-    encodeURIComponent(secret),
-    new URLSearchParams({ s: secret }).toString().slice('s='.length),
-    JSON.stringify(secret).slice(1, -1),
-  ];
-  return [...new Set(forms)].filter((form) => form.length >= MIN_REDACTED_LENGTH);
-}
-
-/**
- * Every occurrence of every secret replaced, in one pass over the original text: overlapping or
- * adjacent occurrences become one "[redacted]" (the longest reach wins), and a "[redacted]" already put
- * in is never searched again.
- */
-function redact(text: string, secrets: readonly string[]): string {
-  const hidden = new Uint8Array(text.length);
-  for (const secret of secrets) {
-    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-      hidden.fill(1, at, at + secret.length);
-    }
-  }
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    if (!hidden[i]) out += text[i];
-    else if (!hidden[i - 1]) out += '[redacted]';
-  }
-  return out;
 }

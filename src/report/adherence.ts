@@ -1,3 +1,4 @@
+import { LATE_AFTER_MS } from '../alerts/alert.js';
 import type { Outcome } from '../cloudagent/types.js';
 import { CATCH_UP_LOGOUT_MS, type JobKind, jobId, LOGOUT_DEADLINE_MS } from '../plan/jobs.js';
 import type { LoggedSession } from '../store/session-log.js';
@@ -17,7 +18,7 @@ import type { Window } from '../time/zone-clock.js';
 /** A login accepted within this of its instant is on time. */
 export const ON_TIME_MS = 5_000;
 /** A due login with no attempt this long after its instant is missed (the "not started" alert's delay). */
-export const NOT_STARTED_MS = 60_000;
+export const NOT_STARTED_MS = LATE_AFTER_MS;
 /** A person's login this long before a session at most (and after the agent's previous one) is for it. */
 export const MANUAL_LEAD_MS = CATCH_UP_LOGOUT_MS;
 /** A session's logout is looked for until this long after its end (catch-up, then retries). */
@@ -104,7 +105,7 @@ export interface Adherence {
 const succeeded = (entry: HistoryEntry) => entry.outcome === 'done' || entry.outcome === 'already';
 
 /** When rota had CloudAgent's success answer. */
-export function acceptedAt(entry: HistoryEntry): number {
+function acceptedAt(entry: HistoryEntry): number {
   return entry.startedAt + (entry.latencyMs ?? 0);
 }
 
@@ -218,7 +219,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
 }
 
-export function summarize(rows: readonly SessionAdherence[]): AdherenceSummary {
+function summarize(rows: readonly SessionAdherence[]): AdherenceSummary {
   const verdicts = Object.fromEntries(VERDICTS.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
   for (const row of rows) verdicts[row.verdict]++;
   const due = rows.length - verdicts.cancelled - verdicts.pending;

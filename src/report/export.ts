@@ -103,5 +103,3 @@ export function adherenceDocument(
     },
   };
 }
-
-export type AdherenceDocument = ReturnType<typeof adherenceDocument>;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { ShutdownError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/log.js';
 import { EARLY_MS } from '../../src/queue/queue.js';
 import { freePort } from '../../src/redis/server.js';
@@ -46,6 +47,14 @@ describe('starting and stopping', () => {
     const started = Date.now();
     expect(await exit).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a shutdown while waiting for Redis abandons the start with a ShutdownError, at once', async () => {
+    const env = { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, LOG_LEVEL: 'silent' };
+    const shutdown = new AbortController();
+    const opening = openRuntime(env, process.cwd(), { ...quiet, shutdown: shutdown.signal });
+    shutdown.abort();
+    await expect(opening).rejects.toBeInstanceOf(ShutdownError);
   });
 
   it('rota run with its HTTP port taken exits 1 with one line, leaving nothing running', async () => {
