@@ -82,10 +82,7 @@ export function manualAction(action: Action): Verb {
     const now = io.now();
     const when = manualInstant(values.at, clock, now);
     if ('error' in when) throw new UsageError(when.error);
-    const planned = manualJob(action, agentId, phone.phone ?? '', when.at);
-    // A logout with no phone known sends none (CloudAgent needs a phone only to log in).
-    const { phone: _none, ...withoutPhone } = planned.data;
-    const job = phone.phone === undefined ? { ...planned, data: withoutPhone } : planned;
+    const job = manualJob(action, agentId, phone.phone, when.at);
     // A phone given by hand that the roster has for someone else: maybe a typo, maybe a takeover.
     const sharer =
       values.phone === undefined

@@ -1,4 +1,5 @@
 import type { Action } from '../cloudagent/types.js';
+import { compareIds } from '../roster/sessions.js';
 import type { Session } from '../roster/types.js';
 
 /**
@@ -194,11 +195,7 @@ export function planJobs(sessions: readonly Session[], window: PlanWindow, revis
 /** In the order they reach the API: by run time, logouts before logins at one instant, then by agent. */
 export function byRunOrder(a: DesiredJob, b: DesiredJob): number {
   const rank = (job: DesiredJob) => (job.data.action === 'logout' ? 0 : 1);
-  return (
-    a.runAt - b.runAt ||
-    rank(a) - rank(b) ||
-    (a.data.agentId < b.data.agentId ? -1 : a.data.agentId > b.data.agentId ? 1 : 0)
-  );
+  return a.runAt - b.runAt || rank(a) - rank(b) || compareIds(a.data.agentId, b.data.agentId);
 }
 
 /** Retries of this action stop here: its own deadline, else its session's end. */
@@ -206,11 +203,14 @@ export function actionDeadline(data: ActionJobData): number {
   return data.deadline ?? data.session?.end ?? data.at + LOGOUT_DEADLINE_MS;
 }
 
-/** A manual action as a job: never touched by a sync, retried for 30 minutes from its instant. */
+/**
+ * A manual action as a job: never touched by a sync, retried for 30 minutes from its instant. A logout
+ * may have no phone (CloudAgent needs one only to log in): then it sends none.
+ */
 export function manualJob(
   action: Action,
   agentId: string,
-  phone: string,
+  phone: string | undefined,
   at: number,
   source: ActionSource = 'cli',
 ): DesiredJob {
@@ -220,7 +220,7 @@ export function manualJob(
     data: {
       action,
       agentId,
-      phone,
+      ...(phone === undefined ? {} : { phone }),
       at,
       kind: 'manual',
       revision: 'manual',

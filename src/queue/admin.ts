@@ -3,12 +3,12 @@ import { decide } from '../plan/decide.js';
 import { type ActionJobData, type ActionSource, type DesiredJob, LOGOUT_DEADLINE_MS } from '../plan/jobs.js';
 import type { AdminEntry, PlanMeta, RosterError, Store } from '../store/store.js';
 import type { Window } from '../time/zone-clock.js';
-import { type ActionQueue, isListedState, jobOptions, PENDING_STATES } from './queue.js';
+import { type ActionQueue, isListedState, JOB_STATES, jobOptions } from './queue.js';
 import { cancelMark } from './reconcile.js';
 
 /**
  * The queue operations of the admin verbs, in one place: read jobs and the status, choose among them,
- * requeue, cancel, add manual actions, pause and resume. How they are shown is the CLI's (`cli/show.ts`).
+ * requeue, cancel, add manual actions, pause and resume. How they are shown is `views/show.ts`'s.
  */
 
 /** One job as the queue holds it, read for a person. */
@@ -77,11 +77,8 @@ function jobView(job: Job<ActionJobData>, state: JobState, runAt?: number): JobV
 
 /** Every job in these states. */
 export async function readJobs(queue: ActionQueue, states: readonly JobState[]): Promise<JobView[]> {
-  const views: JobView[] = [];
-  for (const state of states) {
-    for (const job of await queue.getJobs([state])) views.push(jobView(job, state));
-  }
-  return views;
+  const lists = await Promise.all(states.map((state) => queue.getJobs([state])));
+  return states.flatMap((state, i) => (lists[i] ?? []).map((job) => jobView(job, state)));
 }
 
 /** One job with its current state, or undefined when there is no such job. */
@@ -115,24 +112,28 @@ export interface Status {
 }
 
 export async function readStatus(queue: ActionQueue, store: Store, now: number, count = 10): Promise<Status> {
-  const [counts, isPaused, pausedBecause, plan, rosterError, agents] = await Promise.all([
-    queue.getJobCounts(...PENDING_STATES, 'active', 'completed', 'failed'),
-    queue.isPaused(),
-    store.pausedBecause(),
-    store.planMeta(),
-    store.rosterError(),
-    store.agentStates(),
-  ]);
-  const ready: JobView[] = [];
-  for (const state of ['waiting', 'prioritized'] as const) {
-    for (const job of await queue.getJobs([state], 0, count - 1)) ready.push(jobView(job, state, now));
-  }
-  // The delayed set is ordered by due time, earliest first. A first attempt runs at its instant (it is
-  // due a little before); a retry at the end of its backoff.
-  const delayed = (await queue.getJobs(['delayed'], 0, count - 1, true)).map((job) =>
+  const [counts, isPaused, pausedBecause, plan, rosterError, agents, waiting, prioritized, due, failed] =
+    await Promise.all([
+      queue.getJobCounts(...JOB_STATES),
+      queue.isPaused(),
+      store.pausedBecause(),
+      store.planMeta(),
+      store.rosterError(),
+      store.agentStates(),
+      queue.getJobs(['waiting'], 0, count - 1),
+      queue.getJobs(['prioritized'], 0, count - 1),
+      // The delayed set is ordered by due time, earliest first.
+      queue.getJobs(['delayed'], 0, count - 1, true),
+      queue.getJobs(['failed'], 0, count - 1, false),
+    ]);
+  const ready = [
+    ...waiting.map((job) => jobView(job, 'waiting', now)),
+    ...prioritized.map((job) => jobView(job, 'prioritized', now)),
+  ];
+  // A first attempt runs at its instant (it is due a little before); a retry at the end of its backoff.
+  const delayed = due.map((job) =>
     jobView(job, 'delayed', job.attemptsMade === 0 ? job.data.at : job.timestamp + job.delay),
   );
-  const failed = await queue.getJobs(['failed'], 0, count - 1, false);
   return {
     counts: counts as Record<JobState, number>,
     ...(isPaused ? { paused: pausedBecause ?? { reason: '' } } : {}),

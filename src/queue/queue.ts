@@ -56,6 +56,8 @@ export const JOB_STATES = [
 ] as const satisfies readonly JobState[];
 /** States of a job that has not run yet: the ones `cancel` removes. */
 export const PENDING_STATES = ['delayed', 'waiting', 'prioritized'] as const satisfies readonly JobState[];
+/** States of a job that has not finished: pending, or running now. */
+export const UNFINISHED_STATES = [...PENDING_STATES, 'active'] as const satisfies readonly JobState[];
 
 /** One of `JOB_STATES` (not BullMQ's `waiting-children` or `unknown`, which rota's jobs never are). */
 export function isListedState(state: string): state is (typeof JOB_STATES)[number] {

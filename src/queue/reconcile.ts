@@ -9,6 +9,7 @@ import {
 } from '../plan/jobs.js';
 import type { Session } from '../roster/types.js';
 import type { AgentLoginState } from '../store/store.js';
+import { UNFINISHED_STATES } from './queue.js';
 
 /**
  * The difference between what the queue holds and what the plan wants, computed purely; the queue
@@ -16,7 +17,7 @@ import type { AgentLoginState } from '../store/store.js';
  * twice changes nothing the second time.
  */
 
-const PENDING: ReadonlySet<JobState> = new Set(['delayed', 'waiting', 'prioritized', 'active']);
+const UNFINISHED: ReadonlySet<JobState> = new Set(UNFINISHED_STATES);
 /** The IDs `parseJobId` may read as a logout. */
 const LOGOUT_ID = /^(?:logout|release|manual-logout)-/;
 
@@ -126,7 +127,7 @@ function planReleases(input: ReconcileInput, adding: DesiredJob[], removing: Set
   const logoutPending = new Set<string>();
   for (const [id, state] of existing) {
     // Only a logout's ID starts so (a roster logout, a release, a manual logout): the others need no parse.
-    if (!PENDING.has(state) || removing.has(id) || !LOGOUT_ID.test(id)) continue;
+    if (!UNFINISHED.has(state) || removing.has(id) || !LOGOUT_ID.test(id)) continue;
     const parsed = parseJobId(id);
     if (parsed?.action === 'logout' && parsed.at <= now) logoutPending.add(parsed.agentId);
   }

@@ -1,4 +1,4 @@
-import { byRunOrder, CATCH_UP_LOGOUT_MS, type DesiredJob, planJobs, syncWindow } from '../plan/jobs.js';
+import { byRunOrder, type DesiredJob, planJobs, syncWindow } from '../plan/jobs.js';
 import { waitForReplica } from '../redis/replication.js';
 import { expandRoster } from '../roster/expand.js';
 import { summarizeIssues } from '../roster/format.js';
@@ -49,9 +49,8 @@ export type SyncResult = (
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const { queue, store, file, now, horizonMs } = options;
   const loaded = await loadRoster(file);
-  const expanded = loaded.roster
-    ? expandRoster(loaded.roster, { from: now - CATCH_UP_LOGOUT_MS, to: now + horizonMs })
-    : undefined;
+  const window = syncWindow(now, horizonMs);
+  const expanded = loaded.roster ? expandRoster(loaded.roster, window) : undefined;
   const issues = [...loaded.issues, ...(expanded?.issues ?? [])];
   const errors = issues.filter((issue) => issue.severity === 'error');
   if (!loaded.roster || !expanded || errors.length > 0) {
@@ -61,7 +60,7 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
     return { ok: false, issues: errors, files: loaded.files };
   }
   const revision = rosterRevision(loaded.roster);
-  const desired = planJobs(expanded.sessions, syncWindow(now, horizonMs), revision);
+  const desired = planJobs(expanded.sessions, window, revision);
   const [existing, agents, cancelled] = await Promise.all([
     queueStates(queue),
     store.agentStates(),
@@ -83,8 +82,8 @@ export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
       file,
       zone: loaded.roster.timezone,
       syncedAt: now,
-      from: now - CATCH_UP_LOGOUT_MS,
-      to: now + horizonMs,
+      from: window.from,
+      to: window.to,
     });
     await SessionLog.of(store).record(expanded.sessions, revision, now);
     removed = (await applyDiff(queue, diff, now)).removed;

@@ -26,7 +26,7 @@ export interface WorkerOptions {
 }
 
 /** A handover login waits for the other agent's logout at most this long, then tries anyway. */
-export const HANDOVER_WAIT_MS = 15_000;
+const HANDOVER_WAIT_MS = 15_000;
 /** How often the handover wait looks at the logout's state: a handover login is this late at most. */
 const HANDOVER_POLL_MS = 20;
 
@@ -45,12 +45,12 @@ export const LOCK_DURATION_MS = 5000;
  * A job may lose its lock this many times and still run again (a dead worker, then a Redis failover that
  * outlasted a lock); one more and BullMQ fails it ("job stalled more than allowable limit").
  */
-export const MAX_STALLED = 2;
+const MAX_STALLED = 2;
 /**
  * After a Redis connection error (a restart, a failover), a worker tries again to take or finish jobs
  * this soon: BullMQ's default of 15 s would leave due jobs waiting, and a finished job's lock lapsing.
  */
-export const RETRY_REDIS_MS = 1000;
+const RETRY_REDIS_MS = 1000;
 
 export interface HandoverWait {
   timeoutMs?: number;

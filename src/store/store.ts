@@ -2,6 +2,7 @@ import type { Action, Outcome } from '../cloudagent/types.js';
 import type { ActionSource, JobKind } from '../plan/jobs.js';
 import type { RedisClient } from '../redis/connection.js';
 import type { IssueSummary } from '../roster/format.js';
+import { compareIds } from '../roster/sessions.js';
 import type { Session } from '../roster/types.js';
 import { DAY_MS } from '../time/zone-clock.js';
 
@@ -78,6 +79,11 @@ export interface AgentLoginState {
 }
 
 type StoredSession = Pick<Session, 'start' | 'end' | 'phone' | 'zone' | 'team'>;
+
+/** One agent's sessions as `writePlan` stored them. */
+function storedSessions(agentId: string, json: string): Session[] {
+  return (JSON.parse(json) as StoredSession[]).map((s) => ({ ...s, agentId: agentId as Session['agentId'] }));
+}
 
 /** How long attempts and admin entries are kept by default (`ROTA_HISTORY_DAYS`). */
 export const DEFAULT_HISTORY_DAYS = 35;
@@ -158,21 +164,15 @@ export class Store {
 
   async agentSessions(agentId: string): Promise<Session[]> {
     const raw = await this.redis.hget(this.keys.plan, agentId);
-    if (!raw) return [];
-    return (JSON.parse(raw) as StoredSession[]).map((s) => ({
-      ...s,
-      agentId: agentId as Session['agentId'],
-    }));
+    return raw ? storedSessions(agentId, raw) : [];
   }
 
   /** Every session of the stored plan, by start. */
   async sessions(): Promise<Session[]> {
     const raw = await this.redis.hgetall(this.keys.plan);
     return Object.entries(raw)
-      .flatMap(([agentId, json]) =>
-        (JSON.parse(json) as StoredSession[]).map((s) => ({ ...s, agentId: agentId as Session['agentId'] })),
-      )
-      .sort((a, b) => a.start - b.start || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+      .flatMap(([agentId, json]) => storedSessions(agentId, json))
+      .sort((a, b) => a.start - b.start || compareIds(a.agentId, b.agentId));
   }
 
   async agentStates(): Promise<Map<string, AgentLoginState>> {
@@ -217,21 +217,24 @@ export class Store {
    * by `MINID` keeps `historyDays` of attempts (`~`: whole stream nodes at a time, so a few more at most).
    */
   async record(entry: HistoryEntry, state?: AgentLoginState): Promise<void> {
-    const added = this.redis.xadd(
-      this.keys.history,
-      'MINID',
-      '~',
-      this.oldestKept(),
-      '*',
-      'e',
-      JSON.stringify(entry),
-    );
+    const added = this.append(this.keys.history, entry);
     await (state ? Promise.all([added, this.setAgentState(entry.agentId, state)]) : added);
   }
 
   /** Adds what a person did to the admin stream, trimmed like the history. */
   async recordAdmin(entry: AdminEntry): Promise<void> {
-    await this.redis.xadd(this.keys.audit, 'MINID', '~', this.oldestKept(), '*', 'e', JSON.stringify(entry));
+    await this.append(this.keys.audit, entry);
+  }
+
+  /** One entry added to a stream, which is trimmed to `historyDays`. */
+  private append(stream: string, entry: HistoryEntry | AdminEntry): Promise<string | null> {
+    return this.redis.xadd(stream, 'MINID', '~', this.oldestKept(), '*', 'e', JSON.stringify(entry));
+  }
+
+  /** A stream's entries, oldest first, from `start` (a stream ID: epoch ms, or `-`) on. */
+  private async readStream<T>(stream: string, start: string): Promise<T[]> {
+    const rows = (await this.redis.xrange(stream, start, '+')) as [string, string[]][];
+    return rows.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as T);
   }
 
   /** The stream ID before which entries are older than `historyDays`. */
@@ -241,15 +244,13 @@ export class Store {
 
   /** What people did, oldest first, from `since` (epoch ms) on. */
   async adminHistory(since: number): Promise<AdminEntry[]> {
-    const rows = (await this.redis.xrange(this.keys.audit, String(since), '+')) as [string, string[]][];
-    return rows.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as AdminEntry);
+    return this.readStream<AdminEntry>(this.keys.audit, String(since));
   }
 
   /** History, oldest first, from `since` (epoch ms) on, optionally for one agent. */
   async history(options: { since?: number; agentId?: string } = {}): Promise<HistoryEntry[]> {
     const start = options.since === undefined ? '-' : String(options.since);
-    const rows = (await this.redis.xrange(this.keys.history, start, '+')) as [string, string[]][];
-    const entries = rows.map(([, fields]) => JSON.parse(fields[1] ?? '{}') as HistoryEntry);
+    const entries = await this.readStream<HistoryEntry>(this.keys.history, start);
     return options.agentId ? entries.filter((e) => e.agentId === options.agentId) : entries;
   }
 }

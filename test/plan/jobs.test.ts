@@ -157,6 +157,12 @@ describe('manual jobs', () => {
       at: NOW + 90_123,
     });
   });
+
+  it('send no phone when none is known (a logout of an agent not on the roster)', () => {
+    const job = manualJob('logout', '1001', undefined, Date.parse('2026-12-01T04:30:00Z'), 'web');
+    expect(job.data).not.toHaveProperty('phone');
+    expect(job.data.source).toBe('web');
+  });
 });
 
 describe('the order actions reach the API', () => {
