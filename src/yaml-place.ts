@@ -23,7 +23,7 @@ export interface Place {
   file: string;
   /** 1-based; 0 when the problem is the file as a whole. */
   line: number;
-  /** 1-based; 0 when the problem is the file as a whole. */
+  /** 1-based; 0 when the problem is the file as a whole, or a whole line (a CSV row). */
   column: number;
   /** YAML path like `agents[3].shifts[0].end`; empty for the whole file. */
   path: string;
@@ -47,12 +47,19 @@ export function formatPath(path: YamlPath): string {
     .join('');
 }
 
-/** `file:line:column path: message`, as a person reads it; no line for the whole file, no path for none. */
+/**
+ * `file:line:column path: message`, as a person reads it: no line for the whole file, no column for a
+ * whole line (`week-49.csv:7: message`), no path for none.
+ */
 export function formatPlaced(placed: Place & { message: string }): string {
-  const place = placed.line > 0 ? `${placed.file}:${placed.line}:${placed.column}` : placed.file;
+  const { file, line, column } = placed;
+  const place = line === 0 ? file : column === 0 ? `${file}:${line}` : `${file}:${line}:${column}`;
   const where = placed.path === '' ? place : `${place} ${placed.path}`;
   return `${where}: ${placed.message}`;
 }
+
+/** Places in reading order: by line, then column. */
+export const byPlace = (a: Place, b: Place) => a.line - b.line || a.column - b.column;
 
 type Doc = Document.Parsed;
 

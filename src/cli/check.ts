@@ -27,7 +27,8 @@ function rotationLine(r: RotationToday): string {
 export const run: Verb = async (args, io) => {
   const { values, positionals } = parseFlags(args, { json: { type: 'boolean', default: false } });
   const { shown, roster, issues: parsed } = await readRosterFile(rosterArgument(positionals), io);
-  const inspected = roster ? inspectRoster(roster, io.now()) : undefined;
+  const now = io.now();
+  const inspected = roster ? inspectRoster(roster, now) : undefined;
   const issues =
     roster && inspected ? [...parsed, ...nameFile(inspected.issues, roster.file, shown)] : parsed;
   const only = (severity: RosterIssue['severity']) => issues.filter((issue) => issue.severity === severity);
@@ -44,7 +45,7 @@ export const run: Verb = async (args, io) => {
             teams: Object.keys(roster.teams).length,
             sessionsAhead: inspected.sessionsAhead,
             daysAhead: CHECK_DAYS_AHEAD,
-            rotations: rotationsToday(roster, io.now()),
+            rotations: rotationsToday(roster, now),
           }
         : {}),
     });
@@ -61,9 +62,9 @@ export const run: Verb = async (args, io) => {
     `${shown}: ${plural(roster.agents.length, 'agent')}, ${plural(teams, 'team')}, ` +
       `${plural(inspected.sessionsAhead, 'session')} in the next ${CHECK_DAYS_AHEAD} days; ${warned}\n`,
   );
-  const rotations = rotationsToday(roster, io.now());
+  const rotations = rotationsToday(roster, now);
   if (rotations.length > 0) {
-    io.stdout(`rotations, today ${localToday(roster.timezone, io.now())} (${roster.timezone}):\n`);
+    io.stdout(`rotations, today ${localToday(roster.timezone, now)} (${roster.timezone}):\n`);
     for (const rotation of rotations) io.stdout(rotationLine(rotation));
   }
   return 0;

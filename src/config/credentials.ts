@@ -3,6 +3,7 @@ import { isMap, isScalar } from 'yaml';
 import { agentIdProblem, MAX_AGENT_ID_LENGTH } from '../agent-id.js';
 import { quote } from '../text/printable.js';
 import {
+  byPlace,
   deref,
   formatPlaced,
   type Place,
@@ -100,7 +101,7 @@ export function parseCredentials(text: string, file: string): CredentialsResult 
       passwords.set(id, password);
     }
   }
-  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  issues.sort(byPlace);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, passwords };
 }
 

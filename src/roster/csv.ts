@@ -7,9 +7,8 @@
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { quote } from '../text/printable.js';
-import { type LocalTime, type Read, readClockTime, readDate } from '../time/grammar.js';
+import { type LocalTime, type Read, readClockTime, readDate, timeMs } from '../time/grammar.js';
 import { clockTime } from '../time/zone-clock.js';
-import { timeMs } from './expand.js';
 import { idleAgentWarning } from './parse.js';
 import type { Agent, CsvColumns, DateShift, Include, Place, Roster, RosterIssue } from './types.js';
 

@@ -5,6 +5,7 @@
  * into sessions; agents sharing a phone must not be on shift at once.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { timeMs } from '../time/grammar.js';
 import {
   clockTime,
   DAY_MS,
@@ -18,17 +19,7 @@ import {
 } from '../time/zone-clock.js';
 import { type AgentShift, agentShifts } from './rotation.js';
 import { compareIds, findPhoneClashes, mergeSpans, type Span } from './sessions.js';
-import type {
-  Agent,
-  CronShift,
-  LocalTime,
-  Place,
-  Roster,
-  RosterIssue,
-  Session,
-  Shift,
-  Window,
-} from './types.js';
+import type { Agent, CronShift, Place, Roster, RosterIssue, Session, Shift, Window } from './types.js';
 
 const HOUR_MS = 3_600_000;
 /** An instance starting before a day's midnight ends less than this after it (24 h shifts, DST hours). */
@@ -309,11 +300,6 @@ function bounds(shift: { from?: string; until?: string }, first: number, last: n
     shift.from === undefined ? first : Math.max(first, dayNumber(shift.from)),
     shift.until === undefined ? last : Math.min(last, dayNumber(shift.until)),
   ];
-}
-
-/** Milliseconds since midnight of a wall-clock time. */
-export function timeMs(time: LocalTime): number {
-  return ((time.hour * 60 + time.minute) * 60 + time.second) * 1000;
 }
 
 function dstWarning(agent: Agent, instance: Instance, clock: ZoneClock): RosterIssue {

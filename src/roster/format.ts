@@ -7,11 +7,10 @@ import type { RosterIssue } from './types.js';
  * CSV row (column 0) no column — `week-49.csv:7: message` — and one without a path has none.
  */
 export function formatIssue(issue: RosterIssue): string {
-  const message = `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`;
-  if (issue.line > 0 && issue.column === 0) {
-    return formatPlaced({ ...issue, file: `${issue.file}:${issue.line}`, line: 0, message });
-  }
-  return formatPlaced({ ...issue, message });
+  return formatPlaced({
+    ...issue,
+    message: `${issue.severity === 'warning' ? 'warning: ' : ''}${issue.message}`,
+  });
 }
 
 /** At most this many issues are kept where a roster error is stored or logged. */

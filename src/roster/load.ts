@@ -6,6 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { byPlace } from '../yaml-place.js';
 import { addIncludedShifts, type IncludedText } from './csv.js';
 import { fileIssue, parseRoster } from './parse.js';
 import type { Roster, RosterIssue } from './types.js';
@@ -132,8 +133,6 @@ export interface LoadedRoster {
   /** The roster file, then every included file it names (all of them once the roster parses). */
   files: string[];
 }
-
-const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column - b.column;
 
 export async function loadRoster(file: string): Promise<LoadedRoster> {
   const read = await readText(file);

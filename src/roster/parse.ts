@@ -9,6 +9,7 @@ import { agentIdProblem } from '../agent-id.js';
 import { isMapping } from '../own-record.js';
 import { printable, quote } from '../text/printable.js';
 import {
+  byPlace,
   deref,
   keepAsWritten,
   keyText,
@@ -26,10 +27,10 @@ import { type RosterInput, type RotationInput, type ShiftInput, validateRoster }
 import type { Agent, AgentId, CsvColumns, Include, Roster, RosterIssue, Rotation, Shift } from './types.js';
 
 /** The header names an included CSV's fields have unless its `columns` says otherwise. */
-export const DEFAULT_COLUMNS: CsvColumns = { agent: 'agent', date: 'date', start: 'start', end: 'end' };
+const DEFAULT_COLUMNS: CsvColumns = { agent: 'agent', date: 'date', start: 'start', end: 'end' };
 
 /** How many values aliases (`*name`) may add to the file when expanded: far above any real roster. */
-export const MAX_ALIAS_EXPANSION = 100_000;
+const MAX_ALIAS_EXPANSION = 100_000;
 
 type Doc = Document.Parsed;
 
@@ -262,8 +263,6 @@ function buildRoster(input: RosterInput, file: string, where: Placer): Roster {
     ...(includes.length > 0 ? { includes } : {}),
   };
 }
-
-const byPlace = (a: RosterIssue, b: RosterIssue) => a.line - b.line || a.column - b.column;
 
 /** `agents[i].id` and `agents[i].phone` for the plain reader, as `keepSourceText` for `yaml`'s. */
 export const keptAsWritten = (path: readonly PropertyKey[]) =>

@@ -35,7 +35,7 @@ function rotationShifts(rotation: Rotation, offset: number): AgentShift[] {
 }
 
 /** The agent's team, when the roster has it. */
-export function teamOf(roster: Roster, agent: Agent) {
+function teamOf(roster: Roster, agent: Agent) {
   return agent.team !== undefined && Object.hasOwn(roster.teams, agent.team)
     ? roster.teams[agent.team]
     : undefined;
@@ -55,7 +55,7 @@ export function agentShifts(roster: Roster, agent: Agent): AgentShift[] {
 }
 
 /** The rotation shown for an agent: their own, else their team's. */
-export function agentRotation(roster: Roster, agent: Agent): Rotation | undefined {
+function agentRotation(roster: Roster, agent: Agent): Rotation | undefined {
   return agent.rotation ?? teamOf(roster, agent)?.rotation;
 }
 

@@ -20,6 +20,11 @@ export interface LocalTime {
   second: number;
 }
 
+/** Milliseconds since midnight of a wall-clock time. */
+export function timeMs(time: LocalTime): number {
+  return ((time.hour * 60 + time.minute) * 60 + time.second) * 1000;
+}
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** DATE: a real calendar date written `YYYY-MM-DD`. */
@@ -107,9 +112,7 @@ export function readInstant(s: string, clock: ZoneClock, now: number): Read<numb
   if (CLOCK.test(s)) {
     const time = readClockTime(s);
     if (!time.ok) return wrong(`${quote(s)} is not a time; ${help}`);
-    const { hour, minute, second } = time.value;
-    const sinceMidnight = ((hour * 60 + minute) * 60 + second) * 1000;
-    return ok(clock.resolve(clock.day(now) * DAY_MS + sinceMidnight).instant);
+    return ok(clock.resolve(clock.day(now) * DAY_MS + timeMs(time.value)).instant);
   }
   const parsed = ISO_WITH_OFFSET.test(s) ? DateTime.fromISO(s, { setZone: true }) : undefined;
   return parsed?.isValid ? ok(parsed.toMillis()) : wrong(`${quote(s)} is not a time; ${help}`);

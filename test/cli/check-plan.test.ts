@@ -1,39 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { captureIo } from '../helpers/io.js';
+import { describe, expect, it, vi } from 'vitest';
+import { verbsInTempDir } from '../helpers/in-temp-dir.js';
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rota-check-plan-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  // 2026-12-01 (a Tuesday) 10:00 in Kolkata.
-  vi.setSystemTime(new Date('2026-12-01T04:30:00Z'));
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-async function write(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, text);
-  return name;
-}
-
-async function rota(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const c = captureIo(env, dir);
-  const code = await main(args, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+// 2026-12-01 (a Tuesday) 10:00 in Kolkata.
+const { write, rota } = verbsInTempDir('rota-check-plan-', '2026-12-01T04:30:00Z');
 
 const TEAM_ROSTER = `version: 1
 timezone: Asia/Kolkata

@@ -1,9 +1,5 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { captureIo } from '../helpers/io.js';
+import { describe, expect, it, vi } from 'vitest';
+import { verbsInTempDir } from '../helpers/in-temp-dir.js';
 import { FOUR_WEEK_ROTATION } from '../helpers/rotation.js';
 
 /**
@@ -12,35 +8,8 @@ import { FOUR_WEEK_ROTATION } from '../helpers/rotation.js';
  * `plan --format ics`.
  */
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rota-rotation-include-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  // Thursday 2026-12-17, 10:00 in Kolkata: the second week of the cycle that starts on 2026-12-07.
-  vi.setSystemTime(new Date('2026-12-17T04:30:00Z'));
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-async function write(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
-  return name;
-}
-
-async function rota(args: string[]) {
-  const c = captureIo({}, dir);
-  const code = await main(args, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
+// Thursday 2026-12-17, 10:00 in Kolkata: the second week of the cycle that starts on 2026-12-07.
+const { write, rota } = verbsInTempDir('rota-rotation-include-', '2026-12-17T04:30:00Z');
 
 const ROTATING = `${FOUR_WEEK_ROTATION}agents:
   - { id: "1001", phone: "+919800000001", team: rotating }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, readDate, readInstant } from '../../src/time/grammar.js';
+import { formatDuration, parseDuration, readDate, readInstant, timeMs } from '../../src/time/grammar.js';
 import { ZoneClock } from '../../src/time/zone-clock.js';
 
 /** 2026-12-01 10:00 in Kolkata. */
@@ -86,5 +86,13 @@ describe('readDate', () => {
   ])('%s', (text, expected) => {
     const read = readDate(text);
     expect(read.ok ? read.value : undefined).toBe(expected);
+  });
+});
+
+describe('timeMs', () => {
+  it('is the milliseconds since midnight of a clock time', () => {
+    expect(timeMs({ hour: 0, minute: 0, second: 0 })).toBe(0);
+    expect(timeMs({ hour: 9, minute: 30, second: 15 })).toBe(((9 * 60 + 30) * 60 + 15) * 1000);
+    expect(timeMs({ hour: 23, minute: 59, second: 59 })).toBe(86_399_000);
   });
 });
