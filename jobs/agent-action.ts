@@ -56,11 +56,11 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
   async function record(
     job: Job<ActionJobData>,
     startedAt: number,
-    entry: Partial<HistoryEntry>,
+    entry: Pick<HistoryEntry, 'outcome' | 'message' | 'latencyMs' | 'httpStatus'>,
     state?: AgentLoginState,
   ) {
     const { data } = job;
-    const full = {
+    const full: HistoryEntry = {
       jobId: job.id ?? '',
       agentId: data.agentId,
       action: data.action,
@@ -71,7 +71,7 @@ export function createAgentActionProcessor(deps: AgentActionDeps) {
       attempt: job.attemptsMade + 1,
       ...(data.source ? { source: data.source } : {}),
       ...entry,
-    } as HistoryEntry;
+    };
     await deps.store.record(full, state);
     deps.onAttempt?.(full);
     const { jobId, ...rest } = full;

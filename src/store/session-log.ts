@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/connection.js';
+import { compareIds } from '../roster/sessions.js';
 import type { Session } from '../roster/types.js';
 import { DAY_MS } from '../time/zone-clock.js';
 import { DEFAULT_HISTORY_DAYS, type Store } from './store.js';
@@ -153,6 +154,6 @@ export class SessionLog {
     const raw = await this.redis.zrangebyscore(this.key, from, `(${to}`);
     return raw
       .map((json) => JSON.parse(json) as LoggedSession)
-      .sort((a, b) => a.start - b.start || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+      .sort((a, b) => a.start - b.start || compareIds(a.agentId, b.agentId));
   }
 }
