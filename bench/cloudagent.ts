@@ -11,9 +11,8 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { createCloudAgentClient } from '../src/cloudagent/client.js';
 import { startSimulator } from '../src/cloudagent/simulator.js';
 import type { Action } from '../src/cloudagent/types.js';
-import { judge, report, smoke } from './common.js';
+import { BENCH_ACCOUNT, judge, report, smoke } from './common.js';
 
-const ACCOUNT = { userName: 'bench', apiKey: 'bench-key' };
 const CONCURRENCIES = [1, 16, 64];
 const ROUNDS = smoke ? 1 : 3;
 const WARM_UP_PAIRS = smoke ? 10 : 100;
@@ -29,7 +28,7 @@ const AGENTS = Object.fromEntries(Array.from({ length: 64 }, (_, lane) => [agent
 type Send = (lane: number, action: Action) => Promise<boolean>;
 
 if (!isMainThread) {
-  const simulator = await startSimulator({ account: ACCOUNT, agents: AGENTS });
+  const simulator = await startSimulator({ account: BENCH_ACCOUNT, agents: AGENTS });
   parentPort?.postMessage(simulator.url);
   parentPort?.once('message', () => {
     void simulator.close().then(() => parentPort?.close());
@@ -40,7 +39,7 @@ if (!isMainThread) {
   const endpoint = `${url}/CAServices/AgentAuthenticationV2/index.php`;
 
   const rawFetch: Send = async (lane, action) => {
-    const form = new URLSearchParams({ ...ACCOUNT, phoneNumber: phone(lane), action });
+    const form = new URLSearchParams({ ...BENCH_ACCOUNT, phoneNumber: phone(lane), action });
     const res = await fetch(endpoint, {
       method: 'POST',
       headers: {
@@ -54,7 +53,7 @@ if (!isMainThread) {
     return body.status === 'success';
   };
 
-  const client = createCloudAgentClient({ baseUrl: url, ...ACCOUNT, maxSockets: 64 });
+  const client = createCloudAgentClient({ baseUrl: url, ...BENCH_ACCOUNT, maxSockets: 64 });
   const viaClient: Send = async (lane, action) => {
     const result = await client.call({
       action,

@@ -13,10 +13,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../src/log.js';
+import { jobId } from '../src/plan/jobs.js';
 import { freePort, startPrivateRedis } from '../src/redis/server.js';
 import { openRuntime, startService, syncRoster } from '../src/runtime.js';
 import { launchChromium } from './chromium.js';
-import { report, smoke } from './common.js';
+import { median, report, smoke } from './common.js';
+import { agentId, agentPhone } from './roster.js';
 
 const agents = Number(process.argv[2] ?? (smoke ? 200 : 2000));
 const LOADS = smoke ? 1 : 5;
@@ -35,8 +37,8 @@ function rosterYaml(): string {
   for (const team of TEAMS) lines.push(`  ${team}: { shifts: [${SHIFTS[team]}] }`);
   lines.push('agents:');
   for (let i = 0; i < agents; i++) {
-    const id = 100_000 + i;
-    const phone = `+9198${String(i).padStart(8, '0')}`;
+    const id = agentId(i);
+    const phone = agentPhone(i);
     // One in twenty has no team, only shifts of their own.
     lines.push(
       i % 20 === 19
@@ -59,11 +61,6 @@ interface PageGlobals {
   };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-
 const dir = await mkdtemp(join(tmpdir(), 'rota-bench-console-'));
 const redis = await startPrivateRedis();
 try {
@@ -85,25 +82,23 @@ try {
 
   // A day of history: the login of every session that has started in the last 24 h, a few of them failed.
   let recorded = 0;
-  for (const [agentId, sessions] of await runtime.store.sessions().then(groupByAgent)) {
-    for (const session of sessions) {
-      if (session.start > now || session.start < now - 86_400_000) continue;
-      const failed = recorded % 97 === 0;
-      await runtime.store.record({
-        jobId: `login-${agentId}-${new Date(session.start).toISOString().replace(/[-:]|\.\d+/g, '')}`,
-        agentId,
-        action: 'login',
-        kind: 'roster',
-        at: session.start,
-        startedAt: session.start + 40,
-        lateMs: 40,
-        latencyMs: 120,
-        outcome: failed ? 'rejected' : 'done',
-        message: failed ? 'Invalid Authentication' : `Agent ${agentId} logged in successfully`,
-        attempt: 1,
-      });
-      recorded++;
-    }
+  for (const session of await runtime.store.sessions()) {
+    if (session.start > now || session.start < now - 86_400_000) continue;
+    const failed = recorded % 97 === 0;
+    await runtime.store.record({
+      jobId: jobId('roster', 'login', session.agentId, session.start),
+      agentId: session.agentId,
+      action: 'login',
+      kind: 'roster',
+      at: session.start,
+      startedAt: session.start + 40,
+      lateMs: 40,
+      latencyMs: 120,
+      outcome: failed ? 'rejected' : 'done',
+      message: failed ? 'Invalid Authentication' : `Agent ${session.agentId} logged in successfully`,
+      attempt: 1,
+    });
+    recorded++;
   }
   const service = await startService(runtime, { worker: false, scheduler: false });
   const url = service.http?.url ?? '';
@@ -187,14 +182,4 @@ try {
 } finally {
   await redis.stop();
   await rm(dir, { recursive: true, force: true });
-}
-
-function groupByAgent<T extends { agentId: string }>(sessions: T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const session of sessions) {
-    const list = map.get(session.agentId);
-    if (list) list.push(session);
-    else map.set(session.agentId, [session]);
-  }
-  return map;
 }

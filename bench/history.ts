@@ -17,6 +17,7 @@ import { SessionLog } from '../src/store/session-log.js';
 import { type HistoryEntry, Store } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/zone-clock.js';
 import { report, smoke } from './common.js';
+import { agentId, agentPhone } from './roster.js';
 
 const [agents = smoke ? 100 : 2000, days = smoke ? 7 : 35] = process.argv.slice(2).map(Number);
 const ZONE = 'Asia/Kolkata';
@@ -24,7 +25,7 @@ const PREFIX = 'rota';
 /** Writes in flight at once while filling. */
 const IN_FLIGHT = 500;
 
-const ids = Array.from({ length: agents }, (_, i) => String(100_000 + i));
+const ids = Array.from({ length: agents }, (_, i) => agentId(i));
 const teams = ['morning', 'day', 'evening', 'night'];
 // The last `days` days up to today, each agent's 09:00–18:00 IST shift (03:30–12:30 UTC): all kept.
 const firstDay = Math.floor(Date.now() / DAY_MS) - days + 1;
@@ -35,7 +36,7 @@ for (let day = firstDay; day < firstDay + days; day++) {
     sessions.push({
       agentId: id as AgentId,
       team: teams[i % teams.length] as string,
-      phone: `+9198${String(i).padStart(8, '0')}`,
+      phone: agentPhone(i),
       zone: ZONE,
       start,
       end: start + 9 * 3_600_000,

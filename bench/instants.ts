@@ -30,7 +30,18 @@ import { EARLY_MS, jobOptions, QUEUE_NAME } from '../src/queue/queue.js';
 import type { RedisClient } from '../src/redis/connection.js';
 import { type PrivateRedis, startPrivateRedis } from '../src/redis/server.js';
 import { openRuntime, runWorker, syncRoster } from '../src/runtime.js';
-import { type Figure, judge, report, smoke } from './common.js';
+import {
+  ascending,
+  BENCH_ACCOUNT,
+  type Figure,
+  judge,
+  pct,
+  ratioText,
+  report,
+  sleep,
+  smoke,
+} from './common.js';
+import { agentId, agentPhone, credentialsYaml } from './roster.js';
 
 const [agents = smoke ? 200 : 10_000, singles = smoke ? 2 : 30] = process.argv.slice(2).map(Number);
 if (!Number.isInteger(agents) || agents < 1 || !Number.isInteger(singles) || singles < 1) {
@@ -45,17 +56,9 @@ const SPACING_MS = 1000;
 const CONCURRENCY = 32;
 /** Single logins are measured in this many rounds, alternating which side goes first. */
 const ROUNDS = smoke ? 1 : 3;
-const ACCOUNT = { userName: 'bench', apiKey: 'bench-key' };
 const BATCH = 1000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-/** Nearest rank on sorted values. */
-const pct = (values: number[], p: number) =>
-  values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? Number.NaN;
 const ms = (value: number) => `${Math.round(value)} ms`;
-const ratio = (value: number, baseline: number) =>
-  baseline > 0 ? `${(value / baseline).toFixed(2)}×` : value > 0 ? '∞' : 'n/a (both 0)';
 const cell = (text: string, width: number) => text.padStart(width);
 
 interface DueErrors {
@@ -77,7 +80,7 @@ async function dueErrors(
     const due = Math.floor(Number(flat[i + 1]) / 4096);
     errors.push(Math.abs(due - intended(flat[i] as string)));
   }
-  return { delayed: errors.length, errors: sorted(errors) };
+  return { delayed: errors.length, errors: ascending(errors) };
 }
 
 /** Figure 1: due times after a first sync, rota's against the old `delay = runAt - t0` writes. */
@@ -92,7 +95,7 @@ async function scheduledInstants(redis: PrivateRedis) {
       'agents:',
     ];
     for (let i = 0; i < agents; i++) {
-      lines.push(`  - { id: "${100_000 + i}", phone: "+9198${String(i).padStart(8, '0')}", team: day }`);
+      lines.push(`  - { id: "${agentId(i)}", phone: "${agentPhone(i)}", team: day }`);
     }
     await writeFile(join(dir, 'roster.yaml'), `${lines.join('\n')}\n`);
     const runtime = await openRuntime({ REDIS_URL: redis.url, ROTA_ROSTER: 'roster.yaml' }, dir, {
@@ -151,7 +154,7 @@ async function lateness(sim: Simulator, instants: Map<string, number>): Promise<
   if (seen.length < instants.size) {
     throw new Error(`only ${seen.length} of ${instants.size} logins reached the simulator in time`);
   }
-  return sorted(seen.map((call) => Date.parse(call.at) - (instants.get(call.agent as string) ?? 0)));
+  return ascending(seen.map((call) => Date.parse(call.at) - (instants.get(call.agent as string) ?? 0)));
 }
 
 /** Whole-second instants `SPACING_MS` apart, starting at least LEAD_MS ahead; agent ID → instant. */
@@ -171,18 +174,15 @@ async function rotaSingles(redis: PrivateRedis, sim: Simulator, ids: string[], p
       return `  - { id: "${id}", phone: "${phones.get(id)}", shifts: [{ date: ${start.toISODate()}, start: "${start.toFormat('HH:mm:ss')}", end: "${end.toFormat('HH:mm:ss')}" }] }\n`;
     });
     await writeFile(join(dir, 'roster.yaml'), `version: 1\ntimezone: ${ZONE}\nagents:\n${shifts.join('')}`);
-    await writeFile(
-      join(dir, 'credentials.yaml'),
-      `agents:\n${ids.map((id) => `  "${id}": pw-${id}\n`).join('')}`,
-    );
+    await writeFile(join(dir, 'credentials.yaml'), credentialsYaml(ids));
     const runtime = await openRuntime(
       {
         REDIS_URL: redis.url,
         ROTA_ROSTER: 'roster.yaml',
         ROTA_CREDENTIALS: 'credentials.yaml',
         CLOUDAGENT_BASE_URL: sim.url,
-        CLOUDAGENT_USERNAME: ACCOUNT.userName,
-        CLOUDAGENT_API_KEY: ACCOUNT.apiKey,
+        CLOUDAGENT_USERNAME: BENCH_ACCOUNT.userName,
+        CLOUDAGENT_API_KEY: BENCH_ACCOUNT.apiKey,
         ROTA_CONCURRENCY: String(CONCURRENCY),
       },
       dir,
@@ -210,7 +210,7 @@ async function rawSingles(redis: PrivateRedis, sim: Simulator, ids: string[], ph
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const client = createCloudAgentClient({
     baseUrl: sim.url,
-    ...ACCOUNT,
+    ...BENCH_ACCOUNT,
     maxSockets: CONCURRENCY * 2,
   });
   const queue = new Queue<{ agentId: string }>('singles', { connection, prefix: 'raw' });
@@ -247,7 +247,7 @@ const redis = await startPrivateRedis();
 const ids = Array.from({ length: singles }, (_, i) => String(300_000 + i));
 const phones = new Map(ids.map((id, i) => [id, `+9197${String(i).padStart(8, '0')}`]));
 const sim = await startSimulator({
-  account: ACCOUNT,
+  account: BENCH_ACCOUNT,
   agents: Object.fromEntries(ids.map((id) => [id, `pw-${id}`])),
   faults: { global: { latencyMs: 0 } },
 });
@@ -269,8 +269,8 @@ try {
   const oldWorst = first.old.errors.at(-1) ?? Number.NaN;
   const rotaP99 = pct(first.rota.errors, 99);
   const oldP99 = pct(first.old.errors, 99);
-  row('p99', ms(rotaP99), ms(oldP99), ratio(rotaP99, oldP99));
-  row('worst', ms(rotaWorst), ms(oldWorst), ratio(rotaWorst, oldWorst));
+  row('p99', ms(rotaP99), ms(oldP99), ratioText(rotaP99, oldP99));
+  row('worst', ms(rotaWorst), ms(oldWorst), ratioText(rotaWorst, oldWorst));
   console.log(
     `   target: every job due within 50 ms of its intended time: ${rotaWorst <= 50 ? 'met' : 'NOT met'}`,
   );
@@ -304,8 +304,8 @@ try {
   console.log(
     `   lateness                ${cell('rota', W)}${cell('raw BullMQ', W)}${cell('rota ÷ raw', W)}`,
   );
-  row('p50', ms(pct(rota, 50)), ms(pct(raw, 50)), ratio(pct(rota, 50), pct(raw, 50)));
-  row('p90', ms(pct(rota, 90)), ms(pct(raw, 90)), ratio(pct(rota, 90), pct(raw, 90)));
+  row('p50', ms(pct(rota, 50)), ms(pct(raw, 50)), ratioText(pct(rota, 50), pct(raw, 50)));
+  row('p90', ms(pct(rota, 90)), ms(pct(raw, 90)), ratioText(pct(rota, 90), pct(raw, 90)));
   row('max', ms(rota.at(-1) ?? Number.NaN), ms(raw.at(-1) ?? Number.NaN));
   row('min', ms(rota[0] ?? Number.NaN), ms(raw[0] ?? Number.NaN));
   const p50 = pct(rota, 50);

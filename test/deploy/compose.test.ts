@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -226,7 +226,6 @@ describe('compose.sentinel.yaml', () => {
       )
       .map((line) => line.replace('announce-ip sentinel-1', 'announce-ip 127.0.0.1'));
     await writeFile(join(dir, 'sentinel.conf'), `${conf.join('\n')}\nbind 127.0.0.1\ndir ${dir}\n`);
-    execFileSync('redis-server', ['--version']);
     const child = spawn('redis-server', [join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' });
     started.push(child);
     const sentinel = new Redis(sentinelPort, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -26,6 +26,8 @@ export interface Bench {
   sim: Simulator;
   rosterFile: string;
   writeRoster(yaml: string): Promise<void>;
+  /** Rewrites rota's credentials file: agent ID → password. */
+  writeCredentials(passwords: Record<string, string>): Promise<void>;
   /** Runs a verb to the end. */
   rota(
     args: string[],
@@ -66,12 +68,14 @@ export async function openBench(options: BenchOptions): Promise<Bench> {
     ...(options.loggedIn ? { loggedIn: options.loggedIn } : {}),
   });
   const rosterFile = join(dir, 'roster.yaml');
-  await writeFile(
-    join(dir, 'credentials.yaml'),
-    `agents:\n${Object.entries(credentials)
-      .map(([id, pw]) => `  "${id}": "${pw}"\n`)
-      .join('')}`,
-  );
+  const writeCredentials = (passwords: Record<string, string>) =>
+    writeFile(
+      join(dir, 'credentials.yaml'),
+      `agents:\n${Object.entries(passwords)
+        .map(([id, pw]) => `  "${id}": "${pw}"\n`)
+        .join('')}`,
+    );
+  await writeCredentials(credentials);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     REDIS_URL: inject('redisUrl'),
@@ -124,6 +128,7 @@ export async function openBench(options: BenchOptions): Promise<Bench> {
     sim,
     rosterFile,
     writeRoster: (yaml) => writeFile(rosterFile, yaml),
+    writeCredentials,
     async rota(args, more = {}) {
       const running = spawnRota(args, more);
       const code = await running.exited;

@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { jobId } from '../../src/plan/jobs.js';
@@ -82,12 +80,8 @@ describe('Redis Cluster', () => {
       async () => (await verb('jobs', '--state', 'failed', '--json')).out.includes('4004'),
       at(10) - Date.now(),
     );
-    await writeFile(
-      join(b.dir, 'credentials.yaml'),
-      `agents:\n${Object.entries(PASSWORDS)
-        .map(([who, pw]) => `  "${who}": "${pw}"\n`)
-        .join('')}`,
-    );
+    await b.writeCredentials(PASSWORDS);
+    // The worker re-reads the credentials file at most once a second.
     await sleep(1500);
     const requeue = await verb('requeue', id('login', '4004', 0));
     expect(requeue.code, requeue.err).toBe(0);

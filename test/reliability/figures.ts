@@ -12,7 +12,7 @@ import { Store } from '../../src/store/store.js';
  * Sentinel URL or a Cluster seed list works as it does for rota).
  */
 
-/** `ROTA_RELIABILITY=fast`: the CI subset (shorter fault window, fewer fuzz cases). */
+/** `ROTA_RELIABILITY=fast`: the shorter subset (shorter fault window, fewer fuzz cases). */
 export const FAST = process.env.ROTA_RELIABILITY === 'fast';
 
 /** Prints one line of figures, for RELIABILITY.md and for anyone rerunning the suite. */
@@ -84,7 +84,7 @@ export interface Inspection {
   close(): Promise<void>;
 }
 
-export async function inspect(env: NodeJS.ProcessEnv): Promise<Inspection> {
+async function inspect(env: NodeJS.ProcessEnv): Promise<Inspection> {
   const settings = {
     REDIS_URL: env.REDIS_URL as string,
     REDIS_CLUSTER: env.REDIS_CLUSTER === 'true',

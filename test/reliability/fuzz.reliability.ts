@@ -358,6 +358,26 @@ const HOSTILE: [string, () => string | Uint8Array][] = [
   ],
 ];
 
+/** RUNS cases of 1 to `maxEdits` random edits of a baseline roster, each tried as `kind`. */
+async function tryEdits<E>(
+  kind: string,
+  edit: fc.Arbitrary<E>,
+  maxEdits: number,
+  apply: (text: string, edit: E) => string,
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat({ max: baselines.length - 1 }),
+      fc.array(edit, { minLength: 1, maxLength: maxEdits }),
+      async (which, edits) => {
+        const text = edits.reduce(apply, baselines[which] as string);
+        await tryRoster(kind, text, JSON.stringify(edits).slice(0, 300));
+      },
+    ),
+    { seed: SEED, numRuns: RUNS },
+  );
+}
+
 describe('roster fuzzing: rota check and a sync', () => {
   it('a valid baseline syncs, so invalid rosters have a schedule to leave alone', async () => {
     await tryRoster('baseline example', baselines[0] as string);
@@ -385,31 +405,11 @@ describe('roster fuzzing: rota check and a sync', () => {
   });
 
   it('text edits of valid rosters', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.nat({ max: baselines.length - 1 }),
-        fc.array(textEdit, { minLength: 1, maxLength: 4 }),
-        async (which, edits) => {
-          const text = edits.reduce(applyEdit, baselines[which] as string);
-          await tryRoster('text-edits', text, JSON.stringify(edits).slice(0, 300));
-        },
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
+    await tryEdits('text-edits', textEdit, 4, applyEdit);
   });
 
   it('edits of the parsed document of valid rosters', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.nat({ max: baselines.length - 1 }),
-        fc.array(docEdit, { minLength: 1, maxLength: 3 }),
-        async (which, edits) => {
-          const text = edits.reduce(applyDocEdit, baselines[which] as string);
-          await tryRoster('document-edits', text, JSON.stringify(edits).slice(0, 300));
-        },
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
+    await tryEdits('document-edits', docEdit, 3, applyDocEdit);
     report('fuzz', {
       seed: SEED,
       cases: stats.cases,

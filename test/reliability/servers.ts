@@ -42,7 +42,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** A free port whose cluster bus port (port + 10000) is free too. */
-export async function freeNodePort(): Promise<number> {
+async function freeNodePort(): Promise<number> {
   for (;;) {
     const port = await freePort();
     if (port + 10_000 <= 65_535 && (await portFree(port + 10_000))) return port;
@@ -63,7 +63,7 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
   }
 }
 
-export async function redisCall(port: number, ...args: (string | number)[]): Promise<unknown> {
+async function redisCall(port: number, ...args: (string | number)[]): Promise<unknown> {
   const client = new Redis({
     host: '127.0.0.1',
     port,

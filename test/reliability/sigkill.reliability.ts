@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { jobId } from '../../src/plan/jobs.js';
 import { LOCK_DURATION_MS } from '../../src/queue/worker.js';
 import { agentsFrom, type Bench, oneOff, openBench, rosterOf, secondsFromNow } from '../helpers/rota.js';
 import { doneAfter, keepLog, look, report, stateCounts, tally, worst } from './figures.js';
@@ -51,7 +52,7 @@ describe('a worker SIGKILLed mid-burst', () => {
     );
     const { counts, history, stalled } = await look(b.env, async ({ queue, store, redis, prefix }) => {
       const stalledJobs = await Promise.all(
-        ids.map((id) => redis.hget(`${prefix}:actions:login-${id}-${jobKey(T0)}`, 'stc')),
+        ids.map((id) => redis.hget(`${prefix}:actions:${jobId('roster', 'login', id, T0)}`, 'stc')),
       );
       return {
         counts: await stateCounts(queue),
@@ -98,8 +99,3 @@ describe('a worker SIGKILLed mid-burst', () => {
     expect(await survivor.stop()).toBe(0);
   });
 });
-
-/** The job ID's instant, as `jobId` writes it. */
-function jobKey(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]|\.000/g, '');
-}
