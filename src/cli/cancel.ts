@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import { type Attempt, cancelJob, type JobFilter, pickJobs, readJobs, rosterZone } from '../queue/admin.js';
+import { type Attempt, cancelJob, type JobFilter, pickJobs, readJobs } from '../queue/admin.js';
 import { UNFINISHED_STATES } from '../queue/queue.js';
 import { localDaysWindow } from '../time/zone-clock.js';
 import { dateFlag, parseFlags, type Verb } from './io.js';
@@ -18,7 +18,7 @@ export const run: Verb = async (args, io) => {
     let ids = positionals;
     if (values.agent !== undefined) {
       const filter: JobFilter = { agentId: values.agent };
-      if (date !== undefined) filter.window = localDaysWindow(await rosterZone(runtime.store), date, 1);
+      if (date !== undefined) filter.window = localDaysWindow(await runtime.store.rosterZone(), date, 1);
       const jobs = pickJobs(await readJobs(runtime.queue, UNFINISHED_STATES), filter);
       // A job already running is not the person's mistake: it is left to finish, and said so.
       for (const job of jobs.filter((j) => j.state === 'active')) {

@@ -1,4 +1,4 @@
-import { pauseActions, rosterZone } from '../queue/admin.js';
+import { pauseActions } from '../queue/admin.js';
 import { ZoneClock } from '../time/zone-clock.js';
 import { inZone } from '../views/show.js';
 import { parseFlags, type Verb } from './io.js';
@@ -10,7 +10,7 @@ export const run: Verb = async (args, io) => {
   return withRuntime(io, async (runtime) => {
     const already = await pauseActions(runtime.queue, runtime.store, values.reason, io.now(), 'cli');
     if (already) {
-      const since = inZone(new ZoneClock(await rosterZone(runtime.store)), already.at);
+      const since = inZone(new ZoneClock(await runtime.store.rosterZone()), already.at);
       io.stdout(`already paused since ${since}${already.reason ? `: ${already.reason}` : ''}\n`);
     } else {
       io.stdout('paused: no API calls until rota resume; due jobs wait and nothing is lost\n');

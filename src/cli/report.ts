@@ -1,5 +1,4 @@
 import { UsageError } from '../errors/index.js';
-import { rosterZone } from '../queue/admin.js';
 import { type Adherence, assessAdherence, MANUAL_LEAD_MS, VERDICTS } from '../report/adherence.js';
 import { adherenceCsv, adherenceDocument, adherenceRow } from '../report/export.js';
 import { SessionLog } from '../store/session-log.js';
@@ -119,7 +118,7 @@ export const run: Verb = async (args, io) => {
   const toFlag = dateFlag('to', values.to);
   return withRuntime(io, async (runtime) => {
     const now = io.now();
-    const zone = await rosterZone(runtime.store);
+    const zone = await runtime.store.rosterZone();
     const today = localToday(zone, now);
     // No dates: yesterday. --from alone: up to today. --to alone: that day.
     const to = toFlag ?? (fromFlag === undefined ? isoDate(dayNumber(today) - 1) : today);

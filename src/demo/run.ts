@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../cloudagent/simulator.js';
 import { createLogger } from '../log.js';
-import { PENDING_STATES } from '../queue/queue.js';
+import { UNFINISHED_STATES } from '../queue/queue.js';
 import { freePort, startPrivateRedis } from '../redis/server.js';
 import { openRuntime, startService } from '../runtime.js';
 import { table } from '../text/table.js';
@@ -86,7 +86,7 @@ export async function runDemo(io: DemoIo): Promise<number> {
       return entries;
     };
     const pending = async () => {
-      const counts = await runtime.queue.getJobCounts(...PENDING_STATES, 'active');
+      const counts = await runtime.queue.getJobCounts(...UNFINISHED_STATES);
       return Object.values(counts).reduce((sum, n) => sum + n, 0);
     };
     let entries = await printNew();

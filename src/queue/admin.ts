@@ -92,11 +92,6 @@ async function readJob(
   return isListedState(state) ? { job, view: jobView(job, state) } : undefined;
 }
 
-/** The zone the roster is written in, as the last good plan recorded it; UTC before any sync. */
-export async function rosterZone(store: Store): Promise<string> {
-  return (await store.planMeta())?.zone ?? 'UTC';
-}
-
 export interface Status {
   counts: Record<JobState, number>;
   /** Set when the queue is paused; the reason is empty when it was paused other than by `rota pause`. */
@@ -148,7 +143,7 @@ export async function readStatus(queue: ActionQueue, store: Store, now: number, 
 /** What became of one job a person asked to requeue or cancel. */
 export type Attempt =
   | { id: string; ok: true; job: JobView; note?: string }
-  | { id: string; ok: false; reason: string };
+  | { id: string; ok: false; reason: string; missing?: true };
 
 /** Who asked for an admin action, and when: it is recorded in the admin history. */
 export interface Actor {
@@ -172,7 +167,7 @@ export async function requeueJob(
   source?: ActionSource,
 ): Promise<Attempt> {
   const found = await readJob(queue, id);
-  if (!found) return { id, ok: false, reason: `no job ${id}` };
+  if (!found) return { id, ok: false, reason: `no job ${id}`, missing: true };
   const { job, view } = found;
   if (view.state !== 'failed' && view.state !== 'completed') {
     const doing = view.state === 'active' ? 'is running now' : `has not run yet (${view.state})`;
@@ -196,7 +191,7 @@ export async function requeueJob(
  */
 export async function cancelJob(queue: ActionQueue, store: Store, id: string, by?: Actor): Promise<Attempt> {
   const view = (await readJob(queue, id))?.view;
-  if (!view) return { id, ok: false, reason: `no job ${id}` };
+  if (!view) return { id, ok: false, reason: `no job ${id}`, missing: true };
   if (view.state === 'active')
     return { id, ok: false, reason: `${id} is running now; it cannot be cancelled` };
   if (view.state === 'completed' || view.state === 'failed') {

@@ -157,6 +157,11 @@ export class Store {
     return raw ? (JSON.parse(raw) as RosterError) : undefined;
   }
 
+  /** The zone the roster is written in, as the last good plan recorded it; UTC before any sync. */
+  async rosterZone(): Promise<string> {
+    return (await this.planMeta())?.zone ?? 'UTC';
+  }
+
   async planMeta(): Promise<PlanMeta | undefined> {
     const raw = await this.redis.hget(this.keys.planMeta, 'meta');
     return raw ? (JSON.parse(raw) as PlanMeta) : undefined;

@@ -1,5 +1,5 @@
 import { planJobs } from '../plan/jobs.js';
-import { pickJobs, readJobs, readStatus, rosterZone } from '../queue/admin.js';
+import { pickJobs, readJobs, readStatus } from '../queue/admin.js';
 import { type ActionQueue, JOB_STATES } from '../queue/queue.js';
 import type { AdminEntry, Store } from '../store/store.js';
 import { ZoneClock } from '../time/zone-clock.js';
@@ -13,7 +13,7 @@ import { failureRow, inZone, isoWriter, jobRow, nextRow } from './show.js';
 
 export async function statusDocument(queue: ActionQueue, store: Store, now: number) {
   const status = await readStatus(queue, store, now);
-  // The status carries the plan's meta: its zone is `rosterZone`'s, without reading the meta again.
+  // The status carries the plan's meta: its zone is `store.rosterZone()`'s, without reading the meta again.
   const clock = new ZoneClock(status.plan?.zone ?? 'UTC');
   const at = (ms: number) => inZone(clock, ms);
   const { paused, plan, rosterError } = status;
@@ -41,14 +41,14 @@ export interface JobsQuery {
 }
 
 export async function jobsDocument(queue: ActionQueue, store: Store, query: JobsQuery = {}) {
-  const clock = new ZoneClock(await rosterZone(store));
+  const clock = new ZoneClock(await store.rosterZone());
   const jobs = await readJobs(queue, query.state === undefined ? JOB_STATES : [query.state]);
   const picked = pickJobs(jobs, query.agentId === undefined ? {} : { agentId: query.agentId });
   return { zone: clock.name, jobs: picked.map((job) => jobRow(job, clock)) };
 }
 
 export async function historyDocument(store: Store, query: { since: number; agentId?: string }) {
-  const clock = new ZoneClock(await rosterZone(store));
+  const clock = new ZoneClock(await store.rosterZone());
   const [entries, admin] = await Promise.all([store.history(query), store.adminHistory(query.since)]);
   const concerns = (entry: AdminEntry) => query.agentId === undefined || entry.agentId === query.agentId;
   return {

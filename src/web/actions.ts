@@ -44,9 +44,7 @@ const idParam = z.object({ id: z.string().min(1).max(200) });
 function answer(reply: FastifyReply, attempt: Attempt) {
   if (attempt.ok)
     return reply.send({ ok: true, id: attempt.id, ...(attempt.note ? { note: attempt.note } : {}) });
-  return reply
-    .code(attempt.reason.startsWith('no job') ? 404 : 409)
-    .send({ ok: false, error: attempt.reason });
+  return reply.code(attempt.missing ? 404 : 409).send({ ok: false, error: attempt.reason });
 }
 
 export function registerActions(app: FastifyInstance, deps: ConsoleDeps & { adminToken?: string }): void {

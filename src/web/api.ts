@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { rosterZone } from '../queue/admin.js';
 import { isListedState, JOB_STATES } from '../queue/queue.js';
 import { readDate, readDuration, readInstant } from '../time/grammar.js';
 import { DAY_MS, localDaysWindow, localToday, ZoneClock } from '../time/zone-clock.js';
@@ -40,7 +39,7 @@ export function registerApi(app: FastifyInstance, deps: ConsoleDeps): void {
 
   app.get('/api/console', async () => ({
     version: ROTA_VERSION,
-    zone: await rosterZone(store),
+    zone: await store.rosterZone(),
     actions: deps.adminToken !== undefined,
     refreshMs: REFRESH_MS,
     horizonMs: deps.horizonMs,
@@ -52,7 +51,7 @@ export function registerApi(app: FastifyInstance, deps: ConsoleDeps): void {
     const query = z.object({ from: text, to: text }).safeParse(request.query);
     if (!query.success) return badRequest(reply, 'from and to are dates, times or epoch ms');
     const at = now();
-    const zone = await rosterZone(store);
+    const zone = await store.rosterZone();
     // By default the console's week: from yesterday's midnight to the end of the horizon.
     const from =
       query.data.from === undefined

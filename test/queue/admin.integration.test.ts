@@ -88,6 +88,7 @@ describe('cancelJob', () => {
       id: 'login-9-20261201T033000Z',
       ok: false,
       reason: 'no job login-9-20261201T033000Z',
+      missing: true,
     });
     expect(await store.cancelMarks()).toEqual(new Map());
   });
@@ -200,6 +201,7 @@ describe('requeueJob', () => {
     expect(await requeueJob(queue, store, 'manual-login-9-20261201T033000Z', Date.now())).toMatchObject({
       ok: false,
       reason: 'no job manual-login-9-20261201T033000Z',
+      missing: true,
     });
   });
 });
