@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ActionResult } from '../jobs/agent-action.js';
 import type { ActionJobData } from './plan/jobs.js';
-import type { SyncResult } from './queue/sync.js';
+import type { SyncSummary } from './queue/sync.js';
 import type { HistoryEntry } from './store/store.js';
 
 /**
@@ -14,7 +14,7 @@ export interface RotaEventMap {
   /** It has stopped every part (calls in flight finished). */
   stopped: [];
   /** A scheduler sync finished: applied, or refused for roster errors. */
-  'sync:finished': [SyncResult];
+  'sync:finished': [SyncSummary];
   /** A scheduler sync could not run (Redis trouble): the last good state stays. */
   'sync:failed': [Error];
   /** A worker recorded one attempt at a login or logout (the history entry). */

@@ -10,7 +10,7 @@ import { Metrics } from './metrics.js';
 import { pauseActions } from './queue/admin.js';
 import { type ActionQueue, JOB_STATES, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
-import { type SyncResult, syncOnce } from './queue/sync.js';
+import { type SyncResult, summarize, syncOnce } from './queue/sync.js';
 import { type RunningWorker, startWorker } from './queue/worker.js';
 import {
   createRedis,
@@ -20,6 +20,7 @@ import {
   type RedisClient,
 } from './redis/connection.js';
 import { Store } from './store/store.js';
+import { type SyncThread, startSyncThread } from './sync-thread.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
 /**
@@ -193,10 +194,25 @@ export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
   };
 }
 
+/**
+ * The scheduler's sync of `file`: in a thread of its own with a capped heap (`sync-thread.ts`), or in
+ * this one when ROTA_SYNC_HEAP_MB is 0.
+ */
+export function schedulerSync(runtime: Runtime, file = runtime.rosterFile): SyncThread {
+  const { config, cwd, log } = runtime;
+  const heapMb = config.ROTA_SYNC_HEAP_MB;
+  if (heapMb > 0) return startSyncThread({ config, cwd, file, heapMb, log });
+  return {
+    sync: async () => summarize(await syncRoster(runtime, { now: Date.now(), file })),
+    close: async () => {},
+  };
+}
+
 function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningScheduler {
   const { config, log } = runtime;
   runtime.metrics.recordSchedulerStart(config.ROTA_SYNC_INTERVAL, Date.now());
-  return startScheduler({
+  const syncing = schedulerSync(runtime, file);
+  const scheduler = startScheduler({
     file,
     intervalMs: config.ROTA_SYNC_INTERVAL,
     log,
@@ -204,8 +220,15 @@ function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningSched
       finished: (result) => runtime.events.emit('sync:finished', result),
       failed: (error) => runtime.events.emit('sync:failed', error),
     },
-    sync: () => syncRoster(runtime, { now: Date.now(), file }),
+    sync: () => syncing.sync(),
   });
+  return {
+    ...scheduler,
+    async stop() {
+      await scheduler.stop();
+      await syncing.close();
+    },
+  };
 }
 
 export interface SyncRosterOptions {

@@ -159,6 +159,20 @@ const envVariables = z.object({
   ROTA_ALERT_REPEAT: duration('ROTA_ALERT_REPEAT', '1h'),
   ROTA_ALERT_PAUSED_AFTER: duration('ROTA_ALERT_PAUSED_AFTER', '30m'),
   ROTA_HISTORY_DAYS: positiveInt('ROTA_HISTORY_DAYS', 35),
+  ROTA_SYNC_HEAP_MB: z
+    .string()
+    .default('256')
+    .transform((text, ctx) => {
+      const mb = Number(text);
+      if (!/^\d+$/.test(text.trim()) || (mb !== 0 && (mb < 64 || mb > 65_536))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ROTA_SYNC_HEAP_MB: "${text}" is not a heap size; use 64 to 65536 (MB), or 0 to sync in the scheduler's own thread`,
+        });
+        return z.NEVER;
+      }
+      return mb;
+    }),
   LOG_LEVEL: z.enum(logLevels, { message: `LOG_LEVEL: use one of ${logLevels.join(', ')}` }).default('info'),
 });
 

@@ -2,7 +2,7 @@ import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { summarizeIssues } from '../roster/format.js';
-import type { SyncResult } from './sync.js';
+import type { SyncSummary } from './sync.js';
 
 /**
  * `rota scheduler`: sync at start, every interval, and within about a second of the roster file or a
@@ -18,11 +18,11 @@ export interface SchedulerOptions {
   log: Logger;
   /** Told of each sync's end (the runtime turns these into `sync:finished` / `sync:failed` events). */
   report?: SyncReport;
-  sync(): Promise<SyncResult>;
+  sync(): Promise<SyncSummary>;
 }
 
 export interface SyncReport {
-  finished(result: SyncResult): void;
+  finished(result: SyncSummary): void;
   failed(error: Error): void;
 }
 
@@ -45,7 +45,7 @@ export function startScheduler(options: SchedulerOptions): RunningScheduler {
       const result = await options.sync();
       if (result.files && !stopped) watchFiles(result.files);
       if (result.ok) {
-        const { ok: _ok, warnings, additions: _additions, files: _files, ...counts } = result;
+        const { ok: _ok, warnings, files: _files, ...counts } = result;
         log.info({ ...counts, warnings: warnings.length }, 'sync');
       } else {
         // A broken 10,000-agent roster has thousands of errors: log a bounded summary, not all of them.

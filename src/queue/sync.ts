@@ -25,26 +25,51 @@ export interface SyncOptions {
   dryRun?: boolean;
 }
 
-export type SyncResult = (
-  | {
-      ok: true;
-      revision: string;
-      sessions: number;
-      added: number;
-      removed: number;
-      unchanged: number;
-      caughtUp: number;
-      released: number;
-      cancelled: number;
-      warnings: RosterIssue[];
-      /** The jobs added (or, in a dry run, that would be), in the order they run. */
-      additions: DesiredJob[];
-    }
-  | { ok: false; issues: RosterIssue[] }
-) & {
+/** What a valid roster's sync did, counted. */
+export interface SyncCounts {
+  ok: true;
+  revision: string;
+  sessions: number;
+  added: number;
+  removed: number;
+  unchanged: number;
+  caughtUp: number;
+  released: number;
+  cancelled: number;
+  warnings: RosterIssue[];
+}
+
+interface InvalidRoster {
+  ok: false;
+  issues: RosterIssue[];
+}
+
+interface WatchedFiles {
   /** The roster file and the files it includes, as this sync read them: what the scheduler watches. */
   files?: string[];
-};
+}
+
+export type SyncResult = (
+  | (SyncCounts & {
+      /** The jobs added (or, in a dry run, that would be), in the order they run. */
+      additions: DesiredJob[];
+    })
+  | InvalidRoster
+) &
+  WatchedFiles;
+
+/**
+ * What a sync tells the rest of a service (logs, metrics, alerts): its result without the jobs it
+ * added, which for a first sync of a big roster are most of its memory.
+ */
+export type SyncSummary = (SyncCounts | InvalidRoster) & WatchedFiles;
+
+/** `result` without its additions. */
+export function summarize(result: SyncResult): SyncSummary {
+  if (!result.ok) return result;
+  const { additions: _additions, ...summary } = result;
+  return summary;
+}
 
 export async function syncOnce(options: SyncOptions): Promise<SyncResult> {
   const { queue, store, file, now, horizonMs } = options;

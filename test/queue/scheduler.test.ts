@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { RotaEvents } from '../../src/events.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningScheduler, startScheduler } from '../../src/queue/scheduler.js';
-import type { SyncResult } from '../../src/queue/sync.js';
+import type { SyncSummary } from '../../src/queue/sync.js';
 import { formatIssue, ISSUES_SHOWN } from '../../src/roster/format.js';
 import { loadRoster } from '../../src/roster/load.js';
 import { rosterRevision } from '../../src/roster/revision.js';
@@ -20,7 +20,7 @@ import type { RosterIssue } from '../../src/roster/types.js';
 
 const INTERVAL_MS = 60_000;
 
-const OK: SyncResult = {
+const OK: SyncSummary = {
   ok: true,
   revision: 'r1',
   sessions: 1,
@@ -31,12 +31,11 @@ const OK: SyncResult = {
   released: 0,
   cancelled: 0,
   warnings: [],
-  additions: [],
 };
 
 /** One sync call the test finishes when it wants. */
 interface Call {
-  finish(result?: SyncResult): void;
+  finish(result?: SyncSummary): void;
   fail(error: unknown): void;
 }
 
@@ -44,10 +43,10 @@ interface Call {
 let everyCall: Call[] = [];
 
 /** A fake `sync`: every call waits until the test finishes it, unless `auto` answers at once. */
-function fakeSync(auto?: () => SyncResult) {
+function fakeSync(auto?: () => SyncSummary) {
   const calls: Call[] = [];
   const sync = () =>
-    new Promise<SyncResult>((resolve, reject) => {
+    new Promise<SyncSummary>((resolve, reject) => {
       const call = { finish: (result = OK) => resolve(result), fail: reject };
       calls.push(call);
       everyCall.push(call);
@@ -85,7 +84,7 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function start(sync: () => Promise<SyncResult>, rosterFile = file): RunningScheduler {
+function start(sync: () => Promise<SyncSummary>, rosterFile = file): RunningScheduler {
   const log = createLogger('info', { write: (line: string) => void lines.push(line) });
   running = startScheduler({
     file: rosterFile,
@@ -121,7 +120,6 @@ describe('startScheduler', () => {
         warnings: 0,
       }),
     ]);
-    expect(logged()[0]).not.toHaveProperty('additions');
   });
 
   it('coalesces syncNow() calls during a sync into exactly one more sync', async () => {
@@ -248,7 +246,7 @@ describe('startScheduler', () => {
     await writeFile(roster, rosterText('include: [{ csv: week.csv }]\n'));
     await writeFile(week, 'agent,date,start,end\n1001,2026-12-07,09:00,17:00\n');
     // The roster engine for real, without Redis: what a sync reads and the revision it would write.
-    const sync = async (): Promise<SyncResult> => {
+    const sync = async (): Promise<SyncSummary> => {
       const loaded = await loadRoster(roster);
       if (!loaded.roster) return { ok: false, issues: loaded.issues, files: loaded.files };
       return { ...OK, revision: rosterRevision(loaded.roster), files: loaded.files };
@@ -257,13 +255,13 @@ describe('startScheduler', () => {
       const finished = once(events, 'sync:finished');
       const at = performance.now();
       await change();
-      const [result] = (await finished) as [SyncResult];
+      const [result] = (await finished) as [SyncSummary];
       return { result, ms: performance.now() - at };
     };
 
     const started = once(events, 'sync:finished');
     start(sync, roster);
-    const [first] = (await started) as [SyncResult];
+    const [first] = (await started) as [SyncSummary];
     expect(first).toMatchObject({ ok: true, files: [roster, week] });
 
     // A changed row: a sync within a second, with another revision.
