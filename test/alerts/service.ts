@@ -7,7 +7,7 @@ import {
   type ServiceParts,
   startService,
 } from '../../src/runtime.js';
-import type { Bench } from '../helpers/rota.js';
+import { type Bench, inProcess } from '../helpers/rota.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
 /**
@@ -44,7 +44,7 @@ export function alertsPerTest() {
       options: ServiceOptions & { env?: NodeJS.ProcessEnv; before?(runtime: Runtime): void } = {},
     ): Promise<Started> {
       const runtime = await openRuntime(
-        { ...b.env, LOG_LEVEL: 'error', ROTA_ALERT_WEBHOOK: receiver.url, ...options.env },
+        inProcess({ ...b.env, LOG_LEVEL: 'error', ROTA_ALERT_WEBHOOK: receiver.url, ...options.env }),
         b.dir,
       );
       options.before?.(runtime);

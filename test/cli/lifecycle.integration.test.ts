@@ -8,7 +8,7 @@ import { freePort } from '../../src/redis/server.js';
 import { openRuntime, type Runtime, startService } from '../../src/runtime.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
-import { benchPerTest, oneOff, rosterOf, secondsFromNow } from '../helpers/rota.js';
+import { benchPerTest, inProcess, oneOff, rosterOf, secondsFromNow } from '../helpers/rota.js';
 
 /** In-process runtimes log nowhere: the test output stays readable. */
 const quiet = { log: createLogger('silent') };
@@ -78,7 +78,7 @@ describe('starting and stopping', () => {
     const b = await openBench({ agents: { '7001': 'pw-7001' } });
     const start = secondsFromNow(3);
     await b.writeRoster(rosterOf(['7001'], () => [oneOff(start, start + 3_600_000)]));
-    runtime = await openRuntime(b.env, b.dir, quiet);
+    runtime = await openRuntime(inProcess(b.env), b.dir, quiet);
     const started = nextEvent(runtime.events, 'started');
     const synced = nextEvent(runtime.events, 'sync:finished');
     const service = await startService(runtime, { worker: true, scheduler: true });
@@ -103,7 +103,7 @@ describe('starting and stopping', () => {
     const b = await openBench({ agents: {} });
     await b.writeRoster(rosterOf(['1'], () => [oneOff(secondsFromNow(3600), secondsFromNow(7200))]));
     const port = await holdPort();
-    runtime = await openRuntime({ ...b.env, ROTA_HTTP_PORT: String(port) }, b.dir, quiet);
+    runtime = await openRuntime(inProcess({ ...b.env, ROTA_HTTP_PORT: String(port) }), b.dir, quiet);
     let startedEvent = false;
     runtime.events.on('started', () => {
       startedEvent = true;

@@ -8,7 +8,7 @@ import { openRuntime, type Runtime, type Service, startService } from '../../src
 import type { HistoryEntry } from '../../src/store/store.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
-import { type Bench, oneOff, openBench, secondsFromNow } from '../helpers/rota.js';
+import { type Bench, inProcess, oneOff, openBench, secondsFromNow } from '../helpers/rota.js';
 
 /** In-process runtimes log nowhere: the test output stays readable. */
 const quiet = { log: createLogger('silent') };
@@ -69,7 +69,7 @@ beforeAll(async () => {
     ].join('\n'),
   );
   bench.sim.setFaults({ agents: { [LATE]: { tooManyRequestsRate: 1, retryAfter: '7' } } });
-  runtime = await openRuntime(bench.env, bench.dir, quiet);
+  runtime = await openRuntime(inProcess(bench.env), bench.dir, quiet);
   const synced = nextEvent(runtime.events, 'sync:finished');
   service = await startService(runtime, { worker: true, scheduler: true });
   expect((await synced)[0]).toMatchObject({ ok: true });

@@ -34,6 +34,7 @@ describe('environment', () => {
       ROTA_ALERT_REPEAT: 3_600_000,
       ROTA_ALERT_PAUSED_AFTER: 1_800_000,
       ROTA_HISTORY_DAYS: 35,
+      ROTA_SYNC_HEAP_MB: 256,
       LOG_LEVEL: 'info',
     });
   });
@@ -65,6 +66,17 @@ describe('environment', () => {
       'ROTA_HORIZON: "a week" is not a duration; use e.g. 90s, 15m, 2h or 7d',
       'ROTA_HTTP_PORT: "70000" is not a port; use 0 (off) to 65535',
     ]);
+  });
+
+  it("takes the sync thread's heap from 64 MB, or 0 for none", () => {
+    expect(loadConfig({ ROTA_SYNC_HEAP_MB: '0' }).ROTA_SYNC_HEAP_MB).toBe(0);
+    expect(loadConfig({ ROTA_SYNC_HEAP_MB: '64' }).ROTA_SYNC_HEAP_MB).toBe(64);
+    for (const text of ['32', '1g', '-1', '70000']) {
+      expect(problemsOf({ ROTA_SYNC_HEAP_MB: text })).toEqual([
+        `ROTA_SYNC_HEAP_MB: "${text}" is not a heap size; use 64 to 65536 (MB), or 0 to sync in the ` +
+          "scheduler's own thread",
+      ]);
+    }
   });
 
   it('allows plain http to loopback only', () => {

@@ -49,6 +49,13 @@ export interface Running {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * `env` for a runtime opened in the test's own process: its scheduler syncs in this thread
+ * (ROTA_SYNC_HEAP_MB=0), because the sync thread runs the built code and these tests run the TS sources.
+ * The CLI's processes (`rota`, `spawnRota`) sync in the thread, as installed.
+ */
+export const inProcess = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, ROTA_SYNC_HEAP_MB: '0' });
+
 export interface BenchOptions {
   /** Agent ID → password as the simulator knows it. */
   agents: Record<string, string>;

@@ -4,7 +4,15 @@ import { resumeActions } from '../../src/queue/admin.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
 import { startReceiver } from '../alerts/receiver.js';
 import { nextEvent } from '../helpers/events.js';
-import { agentsFrom, benchPerTest, oneOff, rosterOf, secondsFromNow, waitUntil } from '../helpers/rota.js';
+import {
+  agentsFrom,
+  benchPerTest,
+  inProcess,
+  oneOff,
+  rosterOf,
+  secondsFromNow,
+  waitUntil,
+} from '../helpers/rota.js';
 
 /** In-process runtimes log nowhere: the test output stays readable. */
 const quiet = { log: createLogger('silent') };
@@ -36,7 +44,7 @@ describe('a wrong CloudAgent API key', () => {
     closing.push(receiver);
     const wrong = await openRuntime(
       {
-        ...b.env,
+        ...inProcess(b.env),
         CLOUDAGENT_API_KEY: 'not-the-key-123',
         ROTA_CONCURRENCY: '8',
         ROTA_ALERT_WEBHOOK: receiver.url,

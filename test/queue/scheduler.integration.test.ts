@@ -89,6 +89,40 @@ describe('rota scheduler', () => {
   }, 60_000);
 });
 
+describe("the scheduler's sync thread", () => {
+  it('runs a sync that outgrows its heap again at once with twice the heap, and keeps it', async () => {
+    const many = agentsFrom(10_000, 5000);
+    const b = await openBench({ agents: {} });
+    await b.writeRoster(rosterOf(many.ids, () => ['{ days: [mon-sun], start: "09:00", end: "18:00" }']));
+    const scheduler = b.spawnRota(['scheduler'], { ROTA_SYNC_INTERVAL: '1h', ROTA_SYNC_HEAP_MB: '64' });
+    const lines = () =>
+      scheduler
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const synced = () => lines().find((line) => line.msg === 'sync');
+    expect(await waitUntil(() => synced() !== undefined, 90_000)).toBe(true);
+    const raised = lines().filter((line) => String(line.msg).includes('ran out of its'));
+    expect(raised[0]).toMatchObject({ level: 40, heapMb: 128 });
+    expect(raised[0]?.msg).toContain('the sync ran out of its 64 MB heap; running it again with 128 MB');
+    // The sync cut short left nothing the one after it did not finish: every job once.
+    const { added, unchanged } = synced() as { added: number; unchanged: number };
+    const jobs = await jobIds(b);
+    expect(jobs.length).toBeGreaterThan(5000 * 7);
+    expect(jobs).toHaveLength(added + unchanged);
+    expect(new Set(jobs).size).toBe(jobs.length);
+
+    // The next sync (the roster saved again) starts with the doubled heap: it does not run out.
+    await b.writeRoster(rosterOf(many.ids, () => ['{ days: [mon-sun], start: "09:00", end: "18:00" }']));
+    const syncs = () => lines().filter((line) => line.msg === 'sync');
+    expect(await waitUntil(() => syncs().length === 2, 60_000)).toBe(true);
+    expect(syncs()[1]).toMatchObject({ added: 0, removed: 0, unchanged: jobs.length });
+    expect(lines().filter((line) => String(line.msg).includes('ran out of its'))).toHaveLength(raised.length);
+    expect(await scheduler.stop()).toBe(0);
+  }, 150_000);
+});
+
 describe('a roster change never strands an agent', () => {
   it('moves the logout to a new, earlier end, and logs out at once an agent whose session is removed', async () => {
     const [moved, removed] = ids;

@@ -5,7 +5,15 @@ import { freePort } from '../../src/redis/server.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
-import { ACCOUNT, type Bench, oneOff, openBench, rosterOf, secondsFromNow } from '../helpers/rota.js';
+import {
+  ACCOUNT,
+  type Bench,
+  inProcess,
+  oneOff,
+  openBench,
+  rosterOf,
+  secondsFromNow,
+} from '../helpers/rota.js';
 
 /** In-process runtimes log nowhere: the test output stays readable. */
 const quiet = { log: createLogger('silent') };
@@ -27,7 +35,11 @@ async function start(env: NodeJS.ProcessEnv): Promise<Running> {
   const later = secondsFromNow(3600);
   await bench.writeRoster(rosterOf(Object.keys(passwords), () => [oneOff(later, later + 3_600_000)]));
   const port = await freePort();
-  const runtime = await openRuntime({ ...bench.env, ROTA_HTTP_PORT: String(port), ...env }, bench.dir, quiet);
+  const runtime = await openRuntime(
+    inProcess({ ...bench.env, ROTA_HTTP_PORT: String(port), ...env }),
+    bench.dir,
+    quiet,
+  );
   const synced = nextEvent(runtime.events, 'sync:finished');
   const service = await startService(runtime, { worker: true, scheduler: true });
   await synced;

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/redis/server.js';
 import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
 import { nextEvent } from '../helpers/events.js';
-import { type Bench, oneOff, openBench, ROOT, secondsFromNow } from '../helpers/rota.js';
+import { type Bench, inProcess, oneOff, openBench, ROOT, secondsFromNow } from '../helpers/rota.js';
 
 /**
  * The console in a real browser (Debian's chromium, driven by playwright-core) against a real rota:
@@ -71,7 +71,7 @@ beforeAll(async () => {
     env: { ROTA_ADMIN_TOKEN: TOKEN, ROTA_HTTP_PORT: String(await freePort()), ROTA_HTTP_HOST: '127.0.0.1' },
   });
   await bench.writeRoster(roster(Date.now()));
-  runtime = await openRuntime(bench.env, bench.dir, { log: createLogger('silent') });
+  runtime = await openRuntime(inProcess(bench.env), bench.dir, { log: createLogger('silent') });
   const login = (id: string) =>
     nextEvent(runtime.events, 'attempt:recorded', (e) => e.agentId === id && e.action === 'login');
   const recorded = Promise.all(['2001', '2002', '2003'].map(login));
