@@ -13,6 +13,8 @@
  * 4. The peak resident memory of that process (the scheduler's, through the three syncs), which syncs as
  *    the scheduler does: in its sync thread (ROTA_SYNC_HEAP_MB, 256 MB by default); and once more in the
  *    process's own thread (ROTA_SYNC_HEAP_MB=0), as before there was a sync thread.
+ * 5. The longest the process's main thread was held up through the syncs: in `rota run` it is where the
+ *    worker's calls wait their turn.
  *
  * Runs BENCH_REPEATS times (3), alternating which side goes first, and reports the medians.
  *
@@ -22,6 +24,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createLogger } from '../src/log.js';
 import { parseJobId } from '../src/plan/jobs.js';
@@ -69,6 +72,11 @@ interface RotaRun {
   peakFirst: number;
   peakSteady: number;
   peak: number;
+  /**
+   * The longest the process's main thread (where a `rota run` worker calls the API) was held up
+   * through the three syncs (ms).
+   */
+  stallMs: number;
   /** Redis `used_memory` after the first sync: the jobs, the stored plan, the session log (bytes). */
   redisMemory: number;
 }
@@ -97,6 +105,8 @@ async function rotaChild(dir: string): Promise<void> {
     { log: createLogger('silent') },
   );
   const syncing = schedulerSync(runtime);
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  stalls.enable();
   const sync = async () => {
     const started = performance.now();
     const result = await syncing.sync();
@@ -110,6 +120,7 @@ async function rotaChild(dir: string): Promise<void> {
   await writeFile(join(dir, 'roster.yaml'), await readFile(join(dir, 'changed.yaml')));
   const changedAt = Date.now();
   const after = await sync();
+  stalls.disable();
   await syncing.close();
   await runtime.close();
   await tell({
@@ -124,6 +135,7 @@ async function rotaChild(dir: string): Promise<void> {
     peakFirst: first.peak,
     peakSteady: steady.peak,
     peak: after.peak,
+    stallMs: stalls.max / 1e6,
     redisMemory,
   } satisfies RotaRun);
   process.disconnect?.();
@@ -218,7 +230,8 @@ async function main(agents: number): Promise<void> {
         `  run ${i + 1}: raw addBulk ${duration(b.ms)}; rota first ${duration(r.firstMs)}, ` +
           `unchanged ${duration(r.steadyMs)} (${r.steadyWritten} written), 1% changed ` +
           `${duration(r.changedMs)} (+${r.changedAdded} −${r.changedRemoved}); ` +
-          `peak RSS rota ${mib(r.peakFirst)} / ${mib(r.peakSteady)} / ${mib(r.peak)}, raw ${mib(b.peak)}`,
+          `peak RSS rota ${mib(r.peakFirst)} / ${mib(r.peakSteady)} / ${mib(r.peak)}, raw ${mib(b.peak)}; ` +
+          `longest stall ${duration(r.stallMs)}`,
       );
     }
 
@@ -227,7 +240,8 @@ async function main(agents: number): Promise<void> {
     console.log(
       `  with ROTA_SYNC_HEAP_MB=0: first ${duration(own.firstMs)}, ` +
         `unchanged ${duration(own.steadyMs)}, 1% changed ${duration(own.changedMs)}; ` +
-        `peak RSS ${mib(own.peakFirst)} / ${mib(own.peakSteady)} / ${mib(own.peak)}`,
+        `peak RSS ${mib(own.peakFirst)} / ${mib(own.peakSteady)} / ${mib(own.peak)}; ` +
+        `longest stall ${duration(own.stallMs)}`,
     );
 
     const rawMs = median(raw.map((run) => run.ms));
@@ -275,6 +289,12 @@ async function main(agents: number): Promise<void> {
         figure: "  the same syncing in the scheduler's own thread (ROTA_SYNC_HEAP_MB=0)",
         rota: `${mib(own.peakFirst)} in the first sync, ${mib(own.peak)} after all three`,
         baseline: `first sync ${duration(own.firstMs)}`,
+        target: '—',
+      },
+      {
+        figure: "  the scheduler's longest event-loop stall through the syncs",
+        rota: duration(median(rota.map((run) => run.stallMs))),
+        baseline: `in its own thread ${duration(own.stallMs)}`,
         target: '—',
       },
       {
