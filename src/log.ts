@@ -1,5 +1,5 @@
 import { type Bindings, type ChildLoggerOptions, type DestinationStream, type Logger, pino } from 'pino';
-import { maskRedisUrl } from './redis/connection.js';
+import { maskRedisUrl } from './redis/url.js';
 
 /**
  * Fields that hold a secret, redacted at the logger whatever a caller passes. This is the only guard for

@@ -12,13 +12,8 @@ import { type ActionQueue, JOB_STATES, openQueue } from './queue/queue.js';
 import { type RunningScheduler, startScheduler } from './queue/scheduler.js';
 import { type SyncResult, summarize, syncOnce } from './queue/sync.js';
 import { type RunningWorker, startWorker } from './queue/worker.js';
-import {
-  createRedis,
-  evictionWarning,
-  keyPrefix,
-  maskRedisUrl,
-  type RedisClient,
-} from './redis/connection.js';
+import { createRedis, evictionWarning, keyPrefix, type RedisClient } from './redis/connection.js';
+import { maskRedisUrl } from './redis/url.js';
 import { Store } from './store/store.js';
 import { type SyncThread, startSyncThread } from './sync-thread.js';
 import { startWebServer, type WebServer } from './web/server.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { readBaseUrl } from '../cloudagent/client.js';
 import { ConfigError } from '../errors/index.js';
-import { connectionPlan } from '../redis/connection.js';
+import { connectionPlan } from '../redis/url.js';
 import { parseDuration } from '../time/grammar.js';
 
 /**

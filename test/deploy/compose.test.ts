@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, requireApiAccount } from '../../src/config/env.js';
-import { connectionPlan } from '../../src/redis/connection.js';
 import { freePort } from '../../src/redis/server.js';
+import { connectionPlan } from '../../src/redis/url.js';
 import { ROOT } from '../helpers/rota.js';
 
 /**

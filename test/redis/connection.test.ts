@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors/index.js';
-import {
-  connectionPlan,
-  createRedis,
-  evictionWarning,
-  keyPrefix,
-  maskRedisUrl,
-} from '../../src/redis/connection.js';
+import { createRedis, evictionWarning, keyPrefix } from '../../src/redis/connection.js';
 import { startPrivateRedis } from '../../src/redis/server.js';
+import { connectionPlan, maskRedisUrl } from '../../src/redis/url.js';
 
 describe('Redis connection from REDIS_URL and REDIS_CLUSTER', () => {
   it('takes a plain or TLS URL as it is', () => {
