@@ -26,7 +26,8 @@ import { type SimulatedCall, startSimulator } from '../src/cloudagent/simulator.
 import { createLogger } from '../src/log.js';
 import { EARLY_MS } from '../src/queue/queue.js';
 import { startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime, runWorker, syncRoster } from '../src/runtime.js';
+import { openRuntime, syncRoster } from '../src/runtime.js';
+import { runWorker } from '../src/service.js';
 import {
   ascending,
   BENCH_ACCOUNT,

@@ -29,7 +29,8 @@ import { type ActionJobData, type DesiredJob, parseJobId } from '../src/plan/job
 import { EARLY_MS, jobOptions, QUEUE_NAME } from '../src/queue/queue.js';
 import type { RedisClient } from '../src/redis/connection.js';
 import { type PrivateRedis, startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime, runWorker, syncRoster } from '../src/runtime.js';
+import { openRuntime, syncRoster } from '../src/runtime.js';
+import { runWorker } from '../src/service.js';
 import {
   ascending,
   BENCH_ACCOUNT,

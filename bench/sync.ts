@@ -30,7 +30,8 @@ import { createLogger } from '../src/log.js';
 import { parseJobId } from '../src/plan/jobs.js';
 import { EARLY_MS, jobOptions, queueStates } from '../src/queue/queue.js';
 import { startPrivateRedis } from '../src/redis/server.js';
-import { openRuntime, schedulerSync, syncRoster } from '../src/runtime.js';
+import { openRuntime, syncRoster } from '../src/runtime.js';
+import { schedulerSync } from '../src/service.js';
 import {
   Child,
   duration,

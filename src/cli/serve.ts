@@ -1,6 +1,7 @@
 import { loadConfig, requireApiAccount } from '../config/env.js';
 import { ShutdownError } from '../errors/index.js';
-import { openRuntime, type Runtime, type ServiceParts, startService } from '../runtime.js';
+import { openRuntime, type Runtime } from '../runtime.js';
+import { type ServiceParts, startService } from '../service.js';
 import { type Io, parseFlags } from './io.js';
 
 /**

@@ -1,12 +1,6 @@
 import { afterEach } from 'vitest';
-import {
-  openRuntime,
-  type Runtime,
-  type Service,
-  type ServiceOptions,
-  type ServiceParts,
-  startService,
-} from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { type Service, type ServiceOptions, type ServiceParts, startService } from '../../src/service.js';
 import { type Bench, inProcess } from '../helpers/rota.js';
 import { type Receiver, startReceiver } from './receiver.js';
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { resumeActions } from '../../src/queue/admin.js';
-import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { type Service, startService } from '../../src/service.js';
 import { startReceiver } from '../alerts/receiver.js';
 import { nextEvent } from '../helpers/events.js';
 import {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/redis/server.js';
-import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { type Service, startService } from '../../src/service.js';
 import { nextEvent } from '../helpers/events.js';
 import { captureIo } from '../helpers/io.js';
 import {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../bench/chromium.js';
 import { createLogger } from '../../src/log.js';
 import { freePort } from '../../src/redis/server.js';
-import { openRuntime, type Runtime, type Service, startService } from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { type Service, startService } from '../../src/service.js';
 import { nextEvent } from '../helpers/events.js';
 import { type Bench, inProcess, oneOff, openBench, ROOT, secondsFromNow } from '../helpers/rota.js';
 
