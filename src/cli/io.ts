@@ -39,7 +39,54 @@ export function dateFlag(name: string, text: string | undefined, note = ''): Iso
   return read.value;
 }
 
-/** One JSON document on stdout, nothing else there. */
+/**
+ * Items of a JSON array made as they are written, a chunk at a time (`printJson`): a big document's
+ * rows then die young, instead of all of them and one string of the whole document living at once.
+ */
+export class JsonRows<T> {
+  constructor(
+    readonly items: readonly T[],
+    readonly row: (item: T) => unknown,
+  ) {}
+}
+
+/** Items of a JsonRows written at once. */
+const ROWS_AT_ONCE = 2000;
+
+/**
+ * The text of `key: value` in a top-level object as JSON.stringify(…, null, 2) writes it, without the
+ * key: the object of that one field stringified, its first line and closing brace cut off.
+ */
+function fieldText(key: string, value: unknown): string {
+  const text = JSON.stringify({ [key]: value }, null, 2);
+  return text.slice(`{\n  ${JSON.stringify(key)}: `.length, -'\n}'.length);
+}
+
+/**
+ * One JSON document on stdout, nothing else there, indented by 2. Top-level values given as JsonRows are
+ * written a chunk of rows at a time; the text is the same as if they were arrays.
+ */
 export function printJson(io: Io, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  const fields = typeof value === 'object' && value !== null ? Object.entries(value) : [];
+  if (!fields.some(([, field]) => field instanceof JsonRows)) {
+    io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const written = fields.filter(([, field]) => field !== undefined && typeof field !== 'function');
+  io.stdout('{');
+  for (const [index, [key, field]] of written.entries()) {
+    io.stdout(`${index === 0 ? '' : ','}\n  ${JSON.stringify(key)}: `);
+    if (!(field instanceof JsonRows) || field.items.length === 0) {
+      io.stdout(fieldText(key, field instanceof JsonRows ? [] : field));
+      continue;
+    }
+    const { items, row } = field as JsonRows<unknown>;
+    for (let from = 0; from < items.length; from += ROWS_AT_ONCE) {
+      // `[\n    row,\n    row\n  ]`: the rows are the text between the brackets.
+      const rows = fieldText(key, items.slice(from, from + ROWS_AT_ONCE).map(row)).slice(2, -4);
+      io.stdout(from === 0 ? `[\n${rows}` : `,\n${rows}`);
+    }
+    io.stdout('\n  ]');
+  }
+  io.stdout('\n}\n');
 }

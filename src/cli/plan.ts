@@ -11,7 +11,7 @@ import { formatDuration } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
 import { sessionsCalendar } from '../views/calendar.js';
 import { inUtc, inZone, isoWriter } from '../views/show.js';
-import { dateFlag, parseFlags, printJson, type Verb } from './io.js';
+import { dateFlag, JsonRows, parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
 
 const DEFAULT_DAYS = 7;
@@ -111,7 +111,7 @@ export const run: Verb = async (args, io) => {
         toMs: window.to,
       },
       // Rows are built as plain literals, keys in their order: there are one or two per agent and day.
-      sessions: sessions.map((session) => {
+      sessions: new JsonRows(sessions, (session) => {
         const { agentId, phone, zone, start, end } = session;
         const row: Record<string, unknown> = {
           agentId,
@@ -127,7 +127,7 @@ export const run: Verb = async (args, io) => {
         if (number !== undefined) row.week = number;
         return row;
       }),
-      actions: jobs.map((job) => {
+      actions: new JsonRows(jobs, (job) => {
         const { action, agentId, phone, at, after } = job.data;
         const where = zone(job);
         const row: Record<string, unknown> = {

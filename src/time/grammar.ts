@@ -27,16 +27,26 @@ export function timeMs(time: LocalTime): number {
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * The days of `month` (1–12) of `year`: day 0 of the next month is its last. `setUTCFullYear`, unlike
+ * `Date.UTC`, keeps a year below 100 as it is. (Luxon's `daysInMonth` builds a DateTime each time.)
+ */
+function daysInMonth(year: number, month: number): number {
+  const last = new Date(0);
+  last.setUTCFullYear(year, month, 0);
+  return last.getUTCDate();
+}
+
 /** DATE: a real calendar date written `YYYY-MM-DD`. */
 export function readDate(s: string): Read<IsoDate> {
   const m = DATE.exec(s);
   if (!m) return wrong(`${quote(s)} is not a date; use YYYY-MM-DD, like 2026-12-25`);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (month < 1 || month > 12) return wrong(`${quote(s)} is not a real date: months run from 01 to 12`);
-  const first = DateTime.utc(year, month, 1);
-  const days = first.daysInMonth ?? 31;
+  const days = daysInMonth(year, month);
   if (day < 1 || day > days) {
-    return wrong(`${quote(s)} is not a real date: ${first.toFormat('MMMM yyyy')} has ${days} days`);
+    const named = DateTime.utc(year, month, 1).toFormat('MMMM yyyy');
+    return wrong(`${quote(s)} is not a real date: ${named} has ${days} days`);
   }
   return ok(s);
 }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration, readDate, readInstant, timeMs } from '../../src/time/grammar.js';
 import { ZoneClock } from '../../src/time/zone-clock.js';
@@ -86,6 +87,22 @@ describe('readDate', () => {
   ])('%s', (text, expected) => {
     const read = readDate(text);
     expect(read.ok ? read.value : undefined).toBe(expected);
+  });
+
+  it("ends each month on the Gregorian calendar's last day, years below 100 too", () => {
+    for (const year of [0, 4, 99, 100, 400, 1900, 2000, 2024, 2026, 9999]) {
+      for (let month = 1; month <= 12; month++) {
+        const last = DateTime.utc(year, month, 1).daysInMonth as number;
+        const date = (day: number) =>
+          `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+        expect(readDate(date(last)).ok).toBe(true);
+        expect(readDate(date(last + 1))).toMatchObject({ ok: false });
+      }
+    }
+    expect(readDate('2026-02-29')).toEqual({
+      ok: false,
+      message: '"2026-02-29" is not a real date: February 2026 has 28 days',
+    });
   });
 });
 
