@@ -10,7 +10,7 @@ import { table } from '../text/table.js';
 import { formatDuration } from '../time/grammar.js';
 import { localDaysWindow, localToday, ZoneClocks } from '../time/zone-clock.js';
 import { sessionsCalendar } from '../views/calendar.js';
-import { inUtc, inZone, isoWriter } from '../views/show.js';
+import { actionRow, inUtc, inZone, isoWriter, planWindowRow, sessionRow } from '../views/show.js';
 import { dateFlag, JsonRows, parseFlags, printJson, type Verb } from './io.js';
 import { nameFile, printIssues, readRosterFile, rosterArgument } from './roster-file.js';
 
@@ -103,46 +103,9 @@ export const run: Verb = async (args, io) => {
     printJson(io, {
       file: shown,
       revision,
-      window: {
-        zone: roster.timezone,
-        from: iso(roster.timezone, window.from),
-        fromMs: window.from,
-        to: iso(roster.timezone, window.to),
-        toMs: window.to,
-      },
-      // Rows are built as plain literals, keys in their order: there are one or two per agent and day.
-      sessions: new JsonRows(sessions, (session) => {
-        const { agentId, phone, zone, start, end } = session;
-        const row: Record<string, unknown> = {
-          agentId,
-          phone,
-          zone,
-          start: iso(zone, start),
-          startMs: start,
-          end: iso(zone, end),
-          endMs: end,
-          durationMs: end - start,
-        };
-        const number = weekOf(session);
-        if (number !== undefined) row.week = number;
-        return row;
-      }),
-      actions: new JsonRows(jobs, (job) => {
-        const { action, agentId, phone, at, after } = job.data;
-        const where = zone(job);
-        const row: Record<string, unknown> = {
-          id: job.id,
-          action,
-          agentId,
-          phone,
-          zone: where,
-          at: iso(where, at),
-          atMs: at,
-          runAtMs: job.runAt,
-        };
-        if (after) row.after = after;
-        return row;
-      }),
+      window: planWindowRow(iso, roster.timezone, window),
+      sessions: new JsonRows(sessions, (session) => sessionRow(iso, session, weekOf(session))),
+      actions: new JsonRows(jobs, (job) => actionRow(iso, job, zone(job))),
       warnings: issues,
     });
     return 0;

@@ -30,7 +30,7 @@ export const run: Verb = async (args, io) => {
         ...counts,
         dryRun,
         warnings: nameFile(warnings, file, shown),
-        // What was added, or in a dry run would be: the same rows as `rota plan --json` actions.
+        // What was added, or in a dry run would be: fields of `rota plan --json`'s action rows.
         additions: additions.map((job) => ({
           id: job.id,
           action: job.data.action,

@@ -3,7 +3,16 @@ import { pickJobs, readJobs, readStatus } from '../queue/admin.js';
 import { type ActionQueue, JOB_STATES } from '../queue/queue.js';
 import type { AdminEntry, Store } from '../store/store.js';
 import { ZoneClock } from '../time/zone-clock.js';
-import { failureRow, inZone, isoWriter, jobRow, nextRow } from './show.js';
+import {
+  actionRow,
+  failureRow,
+  inZone,
+  isoWriter,
+  jobRow,
+  nextRow,
+  planWindowRow,
+  sessionRow,
+} from './show.js';
 
 /**
  * The JSON documents of the admin views — `rota status|jobs|history --json` and the console's
@@ -74,37 +83,8 @@ export async function storedPlanDocument(store: Store, query: { from: number; to
   const zoneOf = new Map(inWindow.map((s) => [s.agentId as string, s.zone]));
   return {
     revision: meta?.revision ?? null,
-    window: {
-      zone,
-      from: iso(zone, query.from),
-      fromMs: query.from,
-      to: iso(zone, query.to),
-      toMs: query.to,
-    },
-    sessions: inWindow.map(({ agentId, team, phone, zone: where, start, end }) => ({
-      agentId,
-      ...(team === undefined ? {} : { team }),
-      phone,
-      zone: where,
-      start: iso(where, start),
-      startMs: start,
-      end: iso(where, end),
-      endMs: end,
-      durationMs: end - start,
-    })),
-    actions: jobs.map((job) => {
-      const where = zoneOf.get(job.data.agentId) ?? zone;
-      return {
-        id: job.id,
-        action: job.data.action,
-        agentId: job.data.agentId,
-        phone: job.data.phone,
-        zone: where,
-        at: iso(where, job.data.at),
-        atMs: job.data.at,
-        runAtMs: job.runAt,
-        ...(job.data.after ? { after: job.data.after } : {}),
-      };
-    }),
+    window: planWindowRow(iso, zone, query),
+    sessions: inWindow.map((session) => sessionRow(iso, session)),
+    actions: jobs.map((job) => actionRow(iso, job, zoneOf.get(job.data.agentId) ?? zone)),
   };
 }

@@ -1,4 +1,6 @@
+import type { DesiredJob } from '../plan/jobs.js';
 import type { JobView } from '../queue/admin.js';
+import type { Session } from '../roster/types.js';
 import { formatDuration } from '../time/grammar.js';
 import { type ZoneClock, ZoneClocks } from '../time/zone-clock.js';
 
@@ -42,6 +44,65 @@ export function isoWriter(): (zone: string, ms: number) => string {
     }
     return text;
   };
+}
+
+/** Writes an instant in a zone (`isoWriter`). */
+export type IsoWrite = ReturnType<typeof isoWriter>;
+
+/** A plan's window in the roster zone, as `rota plan --json` and `/api/plan` write it. */
+export function planWindowRow(iso: IsoWrite, zone: string, window: { from: number; to: number }) {
+  return {
+    zone,
+    from: iso(zone, window.from),
+    fromMs: window.from,
+    to: iso(zone, window.to),
+    toMs: window.to,
+  };
+}
+
+/**
+ * One session of a plan, as `rota plan --json` and `/api/plan` write it: with the agent's team when it has
+ * one, and the cycle week when given (an agent on a rotation). Rows are plain literals, keys in their
+ * order: a plan has one or two per agent and day.
+ */
+export function sessionRow(iso: IsoWrite, session: Session, week?: number): Record<string, unknown> {
+  const { agentId, team, phone, zone, start, end } = session;
+  const from = iso(zone, start);
+  const to = iso(zone, end);
+  // Spelled out twice: with a spread into the literal, `rota plan --json` of 10,000 agents took about 0.1 s more.
+  const row: Record<string, unknown> =
+    team === undefined
+      ? { agentId, phone, zone, start: from, startMs: start, end: to, endMs: end, durationMs: end - start }
+      : {
+          agentId,
+          team,
+          phone,
+          zone,
+          start: from,
+          startMs: start,
+          end: to,
+          endMs: end,
+          durationMs: end - start,
+        };
+  if (week !== undefined) row.week = week;
+  return row;
+}
+
+/** One action of a plan, at its instant in `zone` (its agent's), as `rota plan --json` and `/api/plan` write it. */
+export function actionRow(iso: IsoWrite, job: DesiredJob, zone: string): Record<string, unknown> {
+  const { action, agentId, phone, at, after } = job.data;
+  const row: Record<string, unknown> = {
+    id: job.id,
+    action,
+    agentId,
+    phone,
+    zone,
+    at: iso(zone, at),
+    atMs: at,
+    runAtMs: job.runAt,
+  };
+  if (after) row.after = after;
+  return row;
 }
 
 /** Lateness or latency: `312ms` under 10 s, else `1m30s` (negative: early). */

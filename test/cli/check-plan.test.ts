@@ -150,6 +150,7 @@ describe('rota plan', () => {
       sessions: [
         {
           agentId: '7',
+          team: 'night',
           phone: '+447000000000',
           zone: 'Europe/London',
           start: '2027-03-28T02:30:00+01:00',
