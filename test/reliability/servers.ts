@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { answersPing, freePort } from '../../src/redis/server.js';
+import { waitUntil } from '../helpers/rota.js';
 
 /**
  * Private Redis topologies for the reliability suite, all on 127.0.0.1 and each in a temp folder of its
@@ -53,14 +54,10 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-/** Polls `check` every 100 ms until it is true; throws `what` after `timeoutMs`. */
+/** `waitUntil` for a server: a failing check counts as not yet; throws, naming `what`, after `timeoutMs`. */
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
+  if (await waitUntil(() => check().catch(() => false), timeoutMs)) return;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 async function redisCall(port: number, ...args: (string | number)[]): Promise<unknown> {
