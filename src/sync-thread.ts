@@ -6,8 +6,8 @@ import type { SyncSummary } from './queue/sync.js';
 /**
  * The scheduler's syncs, run in a worker thread whose heap is capped (ROTA_SYNC_HEAP_MB). A sync of a
  * big roster keeps little at once (about 100 MB at the height of a 10,000-agent first sync) but
- * allocates a lot, and V8 grows a heap it may grow to several times that: 445 MB resident in the
- * scheduler's own thread against about 250 MB with the sync in a thread capped at 256 MB (bench:sync).
+ * allocates a lot, and V8 grows a heap it may grow to several times that: 390–605 MB resident syncing in
+ * the scheduler's own thread against 290–340 MB with the sync in a thread capped at 256 MB (bench:sync).
  *
  * The thread lives as long as the scheduler, with its own Redis connections, and runs one sync at a
  * time (the scheduler never overlaps them). A sync that runs out of the cap ends its thread; it is run
@@ -33,6 +33,8 @@ export interface SyncThreadOptions extends SyncThreadData {
   /** The thread's old-generation heap cap, in MB. */
   heapMb: number;
   log: Logger;
+  /** The thread's code: `sync-thread-body.js`, built beside this file, unless a test gives a stand-in. */
+  body?: URL;
 }
 
 export interface SyncThread {
@@ -52,7 +54,7 @@ const outOfMemory = (error: unknown) =>
   error instanceof Error && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
 
 export function startSyncThread(options: SyncThreadOptions): SyncThread {
-  const { log, heapMb: _heapMb, ...data } = options;
+  const { log, heapMb: _heapMb, body = BODY, ...data } = options;
   let heapMb = options.heapMb;
   let current: Thread | undefined;
   let closed = false;
@@ -61,7 +63,7 @@ export function startSyncThread(options: SyncThreadOptions): SyncThread {
     async sync() {
       for (let doublings = 0; ; doublings++) {
         if (closed) throw new Error('the sync thread is closed');
-        current ??= spawn(data, heapMb);
+        current ??= spawn(body, data, heapMb);
         const thread = current;
         try {
           return await thread.sync();
@@ -92,8 +94,8 @@ interface Thread {
   close(): Promise<void>;
 }
 
-function spawn(data: SyncThreadData, heapMb: number): Thread {
-  const worker = new Worker(BODY, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+function spawn(body: URL, data: SyncThreadData, heapMb: number): Thread {
+  const worker = new Worker(body, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   let pending: { resolve(result: SyncSummary): void; reject(error: Error): void } | undefined;
   let ended: Error | undefined;
   const settle = (how: (waiting: NonNullable<typeof pending>) => void) => {
