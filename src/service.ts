@@ -75,11 +75,11 @@ export async function runWorker(runtime: Runtime): Promise<RunningWorker> {
 }
 
 /**
- * The scheduler's sync of `file`: in a thread of its own with a capped heap (`sync-thread.ts`), or in
- * this one when ROTA_SYNC_HEAP_MB is 0.
+ * The scheduler's sync of the runtime's roster: in a thread of its own with a capped heap
+ * (`sync-thread.ts`), or in this one when ROTA_SYNC_HEAP_MB is 0.
  */
-export function schedulerSync(runtime: Runtime, file = runtime.rosterFile): SyncThread {
-  const { config, cwd, log } = runtime;
+export function schedulerSync(runtime: Runtime): SyncThread {
+  const { config, cwd, log, rosterFile: file } = runtime;
   const heapMb = config.ROTA_SYNC_HEAP_MB;
   if (heapMb > 0) return startSyncThread({ config, cwd, file, heapMb, log });
   return {
@@ -88,12 +88,12 @@ export function schedulerSync(runtime: Runtime, file = runtime.rosterFile): Sync
   };
 }
 
-function runScheduler(runtime: Runtime, file = runtime.rosterFile): RunningScheduler {
+function runScheduler(runtime: Runtime): RunningScheduler {
   const { config, log } = runtime;
   runtime.metrics.recordSchedulerStart(config.ROTA_SYNC_INTERVAL, Date.now());
-  const syncing = schedulerSync(runtime, file);
+  const syncing = schedulerSync(runtime);
   const scheduler = startScheduler({
-    file,
+    file: runtime.rosterFile,
     intervalMs: config.ROTA_SYNC_INTERVAL,
     log,
     report: {

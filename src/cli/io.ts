@@ -76,17 +76,18 @@ export function printJson(io: Io, value: unknown): void {
   io.stdout('{');
   for (const [index, [key, field]] of written.entries()) {
     io.stdout(`${index === 0 ? '' : ','}\n  ${JSON.stringify(key)}: `);
-    if (!(field instanceof JsonRows) || field.items.length === 0) {
-      io.stdout(fieldText(key, field instanceof JsonRows ? [] : field));
+    if (!(field instanceof JsonRows)) {
+      io.stdout(fieldText(key, field));
       continue;
     }
     const { items, row } = field as JsonRows<unknown>;
+    if (items.length === 0) io.stdout('[]');
     for (let from = 0; from < items.length; from += ROWS_AT_ONCE) {
       // `[\n    row,\n    row\n  ]`: the rows are the text between the brackets.
       const rows = fieldText(key, items.slice(from, from + ROWS_AT_ONCE).map(row)).slice(2, -4);
       io.stdout(from === 0 ? `[\n${rows}` : `,\n${rows}`);
     }
-    io.stdout('\n  ]');
+    if (items.length > 0) io.stdout('\n  ]');
   }
   io.stdout('\n}\n');
 }

@@ -25,18 +25,22 @@ const duration = (name: string, fallback: string) =>
       return ms;
     });
 
-const positiveInt = (name: string, fallback: number) =>
+/** A whole number that `accepts`; otherwise `NAME: "text" is not <what>`, `what` saying what would do. */
+const wholeNumber = (name: string, fallback: number, accepts: (value: number) => boolean, what: string) =>
   z
     .string()
     .default(String(fallback))
     .transform((text, ctx) => {
       const value = Number(text);
-      if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-        ctx.addIssue({ code: 'custom', message: `${name}: "${text}" is not a whole number of 1 or more` });
+      if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || !accepts(value)) {
+        ctx.addIssue({ code: 'custom', message: `${name}: "${text}" is not ${what}` });
         return z.NEVER;
       }
       return value;
     });
+
+const positiveInt = (name: string, fallback: number) =>
+  wholeNumber(name, fallback, (value) => value >= 1, 'a whole number of 1 or more');
 
 /** `100/s`, `600/m`, `5/2s` → at most `max` calls per `durationMs`; `unlimited` (the default) → undefined. */
 export interface RateLimit {
@@ -104,20 +108,12 @@ const envVariables = z.object({
       }
       return rate;
     }),
-  ROTA_HTTP_PORT: z
-    .string()
-    .default('9464')
-    .transform((text, ctx) => {
-      const port = Number(text);
-      if (!/^\d+$/.test(text) || port > 65_535) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `ROTA_HTTP_PORT: "${text}" is not a port; use 0 (off) to 65535`,
-        });
-        return z.NEVER;
-      }
-      return port;
-    }),
+  ROTA_HTTP_PORT: wholeNumber(
+    'ROTA_HTTP_PORT',
+    9464,
+    (port) => port <= 65_535,
+    'a port; use 0 (off) to 65535',
+  ),
   ROTA_ADMIN_TOKEN: z
     .string()
     .optional()
@@ -159,20 +155,12 @@ const envVariables = z.object({
   ROTA_ALERT_REPEAT: duration('ROTA_ALERT_REPEAT', '1h'),
   ROTA_ALERT_PAUSED_AFTER: duration('ROTA_ALERT_PAUSED_AFTER', '30m'),
   ROTA_HISTORY_DAYS: positiveInt('ROTA_HISTORY_DAYS', 35),
-  ROTA_SYNC_HEAP_MB: z
-    .string()
-    .default('256')
-    .transform((text, ctx) => {
-      const mb = Number(text);
-      if (!/^\d+$/.test(text.trim()) || (mb !== 0 && (mb < 64 || mb > 65_536))) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `ROTA_SYNC_HEAP_MB: "${text}" is not a heap size; use 64 to 65536 (MB), or 0 to sync in the scheduler's own thread`,
-        });
-        return z.NEVER;
-      }
-      return mb;
-    }),
+  ROTA_SYNC_HEAP_MB: wholeNumber(
+    'ROTA_SYNC_HEAP_MB',
+    256,
+    (mb) => mb === 0 || (mb >= 64 && mb <= 65_536),
+    "a heap size; use 64 to 65536 (MB), or 0 to sync in the scheduler's own thread",
+  ),
   LOG_LEVEL: z.enum(logLevels, { message: `LOG_LEVEL: use one of ${logLevels.join(', ')}` }).default('info'),
 });
 
